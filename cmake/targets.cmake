@@ -1,0 +1,30 @@
+# Warning flags for pmx targets and the helpers that declare tests and benchmarks.
+#
+# Warnings apply to pmx's own targets only (system headers are included with -isystem by their
+# imported targets, so third-party code never breaks our -Werror build).
+add_library(pmx_warnings INTERFACE)
+target_compile_options(pmx_warnings INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                              -Wno-sign-conversion -Wnon-virtual-dtor)
+if(PMX_WERROR)
+  target_compile_options(pmx_warnings INTERFACE -Werror)
+endif()
+
+# pmx_add_module_tests(<module>): one GoogleTest binary per module from tests/<module>/*_test.cpp.
+function(pmx_add_module_tests module)
+  file(GLOB _sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${module}/*_test.cpp)
+  add_executable(${module}_tests ${_sources})
+  target_link_libraries(${module}_tests PRIVATE ${ARGN} GTest::gtest GTest::gtest_main pmx_warnings)
+  target_compile_definitions(${module}_tests PRIVATE
+    PMX_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data"
+    PMX_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  gtest_discover_tests(${module}_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 300)
+endfunction()
+
+# pmx_add_bench(<name> sources... LIBS libs...): a Google Benchmark program in build/<preset>/bench.
+function(pmx_add_bench name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} benchmark::benchmark pmx_warnings)
+  target_compile_definitions(${name} PRIVATE PMX_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data")
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PMX_BENCH_OUTPUT_DIRECTORY})
+endfunction()
