@@ -67,10 +67,12 @@ struct Money {
 // Price × Qty in micro-dollars, truncated toward zero. ticks·units / 10^4 is exact whenever
 // the quantity is a multiple of 10^-4 contracts, which covers Kalshi (2 decimals) and every
 // Polymarket size of 4 decimals or fewer; the 128-bit intermediate cannot overflow.
+__extension__ using Int128 = __int128;  // GCC/Clang builtin; __extension__ keeps -Wpedantic quiet
+
 constexpr Money notional(Price p, Qty q) noexcept {
-  constexpr __int128 kDivisor =
-      static_cast<__int128>(Price::kTicksPerDollar) * Qty::kUnitsPerContract / Money::kMicrosPerDollar;
-  return Money{static_cast<int64_t>(static_cast<__int128>(p.ticks) * q.units / kDivisor)};
+  constexpr Int128 kDivisor =
+      static_cast<Int128>(Price::kTicksPerDollar) * Qty::kUnitsPerContract / Money::kMicrosPerDollar;
+  return Money{static_cast<int64_t>(static_cast<Int128>(p.ticks) * q.units / kDivisor)};
 }
 
 enum class Venue : uint8_t { kalshi = 0, polymarket = 1 };
@@ -86,8 +88,12 @@ enum class Outcome : uint8_t { yes = 0, no = 1 };
 constexpr std::string_view to_string(Venue v) noexcept {
   return v == Venue::kalshi ? "kalshi" : "polymarket";
 }
-constexpr std::string_view to_string(Side s) noexcept { return s == Side::buy ? "buy" : "sell"; }
-constexpr std::string_view to_string(Outcome o) noexcept { return o == Outcome::yes ? "yes" : "no"; }
+constexpr std::string_view to_string(Side s) noexcept {
+  return s == Side::buy ? "buy" : "sell";
+}
+constexpr std::string_view to_string(Outcome o) noexcept {
+  return o == Outcome::yes ? "yes" : "no";
+}
 
 // Dense index assigned at start-up; the ticker or token id lives in the instrument table.
 struct InstrumentId {

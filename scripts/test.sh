@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds and runs the whole test suite: the release build, then the ASan+UBSan and TSan
+# builds, each with its own ctest preset. Exits non-zero on the first failure.
+#
+#   scripts/test.sh                 all three presets
+#   PMX_TEST_PRESETS="release" scripts/test.sh   a subset
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+presets=${PMX_TEST_PRESETS:-"release asan tsan"}
+jobs=${PMX_JOBS:-$(nproc)}
+
+if [[ ! -d ../shared/data ]]; then
+  echo "test: ../shared/data is missing beside the clone: tests that read real venue recordings will skip"
+fi
+
+for preset in $presets; do
+  echo "== $preset: configure, build, test"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+  ctest --preset "$preset" -j "$jobs"
+done
+echo "test: all presets passed ($presets)"
