@@ -15,6 +15,8 @@ packages=(
   libconcurrentqueue-dev libreaderwriterqueue-dev libssl-dev libsecp256k1-dev libcrypto++-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev libfmt-dev libsqlite3-dev libsqlitecpp-dev
   libncurses-dev libcpp-httplib-dev libnuma-dev libzstd-dev
+  # peers measured in the same benchmark runs (bench_parse)
+  nlohmann-json3-dev rapidjson-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev linux-perf hyperfine valgrind tmux
 )

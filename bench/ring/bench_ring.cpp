@@ -17,7 +17,11 @@
 //      aggregates only); extra arguments are passed to the benchmark.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <thread>
+
+// Moodycamel's supported knob for its index padding; see the adapters below.
+#define MOODYCAMEL_CACHE_LINE_SIZE 128
 
 #include <benchmark/benchmark.h>
 #include <boost/lockfree/spsc_queue.hpp>
@@ -67,9 +71,17 @@ bool same_sequence(const T& record, uint64_t expected) {
 }
 
 // ---- adapters: push one, consume what is there -------------------------------------------
+//
+// Each peer runs in its best configuration. Boost and moodycamel pad their two indices 64
+// bytes apart; when both lines fall in one 128-byte pair, the adjacent-line prefetcher
+// false-shares them, and throughput swung 5x between runs with the placement. So Boost's
+// queue object (which holds both indices inline) is placed at 64 mod 128, putting them in
+// different pairs, and moodycamel is built with MOODYCAMEL_CACHE_LINE_SIZE=128, its own knob
+// for this. pmx's ring pads to 128 by itself, wherever it is placed.
 
 template <typename T>
 struct PmxRing {
+  static constexpr size_t kPlacement = 0;
   pmx::SpscRingBuffer<T> ring{kCapacity};
   bool push(const T& v) { return ring->try_push(v); }
   template <typename F>
@@ -80,6 +92,7 @@ struct PmxRing {
 
 template <typename T>
 struct PmxRingPopOne {
+  static constexpr size_t kPlacement = 0;
   pmx::SpscRingBuffer<T> ring{kCapacity};
   bool push(const T& v) { return ring->try_push(v); }
   template <typename F>
@@ -93,6 +106,7 @@ struct PmxRingPopOne {
 
 template <typename T>
 struct BoostRing {
+  static constexpr size_t kPlacement = 64;  // write_index at 64, read_index at 128 mod 128
   boost::lockfree::spsc_queue<T> queue{kCapacity};
   bool push(const T& v) { return queue.push(v); }
   template <typename F>
@@ -103,6 +117,7 @@ struct BoostRing {
 
 template <typename T>
 struct MoodycamelRing {
+  static constexpr size_t kPlacement = 0;
   moodycamel::ReaderWriterQueue<T> queue{kCapacity};
   bool push(const T& v) { return queue.try_enqueue(v); }  // try_: never allocates
   template <typename F>
@@ -112,6 +127,32 @@ struct MoodycamelRing {
     f(v);
     return 1;
   }
+};
+
+// Owns an Adapter constructed Adapter::kPlacement bytes past a 128-byte boundary, on the
+// heap: nothing another thread touches shares a line with the benchmark's stack frame.
+template <typename Adapter>
+class Placed {
+  static_assert(alignof(Adapter) <= pmx::kFalseSharingRange && Adapter::kPlacement % alignof(Adapter) == 0,
+                "the placement offset must keep the adapter aligned");
+
+ public:
+  Placed()
+      : memory_(static_cast<std::byte*>(::operator new (Adapter::kPlacement + sizeof(Adapter),
+                                                        std::align_val_t{pmx::kFalseSharingRange}))),
+        adapter_(::new (memory_ + Adapter::kPlacement) Adapter()) {}
+  ~Placed() {
+    adapter_->~Adapter();
+    ::operator delete (memory_, std::align_val_t{pmx::kFalseSharingRange});
+  }
+  Placed(const Placed&) = delete;
+  Placed& operator=(const Placed&) = delete;
+
+  Adapter* operator->() noexcept { return adapter_; }
+
+ private:
+  std::byte* memory_;
+  Adapter* adapter_;
 };
 
 // ---- CPUs -----------------------------------------------------------------------------------
@@ -141,6 +182,15 @@ bool pin(benchmark::State& state, int cpu) {
 
 // ---- drivers --------------------------------------------------------------------------------
 
+// What the two threads of a driver share lives on the heap, each piece in its own 128-byte
+// block. On the stack, the adapters and the stop flag sat on lines beside each other and
+// beside the producer's frame, and that false sharing made the results bimodal.
+template <typename T>
+struct alignas(pmx::kFalseSharingRange) SharedFlag {
+  std::atomic<T> value;
+  explicit SharedFlag(T initial) : value(initial) {}
+};
+
 template <template <typename> class Ring, typename T>
 void BM_throughput(benchmark::State& state) {
   const CpuPair cpus = pick_cpus();
@@ -149,12 +199,12 @@ void BM_throughput(benchmark::State& state) {
     return;
   }
   if (!pin(state, cpus.a)) return;
-  Ring<T> ring;
-  std::atomic<uint64_t> total{UINT64_MAX};  // set by the producer when it stops
-  std::atomic<uint64_t> errors{0};
-  std::atomic<bool> consumer_pinned{false};
+  auto ring = std::make_unique<Placed<Ring<T>>>();
+  auto total = std::make_unique<SharedFlag<uint64_t>>(UINT64_MAX);  // set when the producer stops
+  uint64_t errors = 0;                                              // written by the consumer before join()
+  bool consumer_pinned = false;                                     // likewise
   std::thread consumer([&] {
-    consumer_pinned.store(pmx::pin_current_thread(cpus.b).ok(), std::memory_order_relaxed);
+    consumer_pinned = pmx::pin_current_thread(cpus.b).ok();
     uint64_t expected = 0;
     uint64_t bad = 0;
     auto check = [&](const T& record) {
@@ -163,22 +213,22 @@ void BM_throughput(benchmark::State& state) {
     };
     // `total` only says when to stop; the records carry their own ordering through the ring
     // under test, so acquire here is for the final count alone.
-    while (expected != total.load(std::memory_order_acquire))
-      ring.consume(check);
-    errors.store(bad, std::memory_order_relaxed);
+    while (expected != total->value.load(std::memory_order_acquire))
+      (*ring)->consume(check);
+    errors = bad;
   });
 
   uint64_t seq = 0;
   for (auto _ : state) {
     const T record = make_record<T>(seq);
-    while (!ring.push(record)) {
+    while (!(*ring)->push(record)) {
     }
     ++seq;
   }
-  total.store(seq, std::memory_order_release);
-  consumer.join();
-  if (!consumer_pinned.load(std::memory_order_relaxed)) state.SkipWithError("could not pin the consumer");
-  if (errors.load(std::memory_order_relaxed) != 0) state.SkipWithError("consumer saw records out of order");
+  total->value.store(seq, std::memory_order_release);
+  consumer.join();  // orders the consumer's plain writes before the reads below
+  if (!consumer_pinned) state.SkipWithError("could not pin the consumer");
+  if (errors != 0) state.SkipWithError("consumer saw records out of order");
   state.SetItemsProcessed(static_cast<int64_t>(seq));
   state.SetBytesProcessed(static_cast<int64_t>(seq * sizeof(T)));
 }
@@ -191,33 +241,33 @@ void BM_rtt(benchmark::State& state) {
     return;
   }
   if (!pin(state, cpus.a)) return;
-  Ring<T> ping;
-  Ring<T> pong;
-  std::atomic<bool> stop{false};
-  std::atomic<bool> echo_pinned{false};
+  auto ping = std::make_unique<Placed<Ring<T>>>();
+  auto pong = std::make_unique<Placed<Ring<T>>>();
+  auto stop = std::make_unique<SharedFlag<bool>>(false);
+  bool echo_pinned = false;  // written by the echo thread before join()
   std::thread echo([&] {
-    echo_pinned.store(pmx::pin_current_thread(cpus.b).ok(), std::memory_order_relaxed);
+    echo_pinned = pmx::pin_current_thread(cpus.b).ok();
     auto bounce = [&](const T& record) {
-      while (!pong.push(record)) {
+      while (!(*pong)->push(record)) {
       }
     };
-    while (!stop.load(std::memory_order_acquire))
-      ping.consume(bounce);
+    while (!stop->value.load(std::memory_order_acquire))
+      (*ping)->consume(bounce);
   });
 
   uint64_t seq = 0;
   uint64_t errors = 0;
   for (auto _ : state) {
-    while (!ping.push(make_record<T>(seq))) {
+    while (!(*ping)->push(make_record<T>(seq))) {
     }
     size_t got = 0;
     while (got == 0)
-      got = pong.consume([&](const T& record) { errors += !same_sequence(record, seq); });
+      got = (*pong)->consume([&](const T& record) { errors += !same_sequence(record, seq); });
     ++seq;
   }
-  stop.store(true, std::memory_order_release);
+  stop->value.store(true, std::memory_order_release);
   echo.join();
-  if (!echo_pinned.load(std::memory_order_relaxed)) state.SkipWithError("could not pin the echo thread");
+  if (!echo_pinned) state.SkipWithError("could not pin the echo thread");
   if (errors != 0) state.SkipWithError("echo returned the wrong record");
   state.SetItemsProcessed(static_cast<int64_t>(seq));
 }

@@ -156,8 +156,11 @@ class SpscRing {
       if (available == 0) return 0;
     }
     const uint64_t count = available < max_records ? available : max_records;
+    // Hoisted: the callback may write memory the compiler cannot prove is not mask_.
+    const T* const slots = slot_base();
+    const uint64_t mask = mask_;
     for (uint64_t i = 0; i < count; ++i)
-      on_record(*slot(read + i));
+      on_record(slots[(read + i) & mask]);
     consumer_.read_index.store(read + count, std::memory_order_release);
     return static_cast<size_t>(count);
   }
@@ -176,9 +179,8 @@ class SpscRing {
  private:
   explicit SpscRing(size_t capacity) noexcept : capacity_(capacity), mask_(capacity - 1) {}
 
-  T* slot(uint64_t index) noexcept {
-    return reinterpret_cast<T*>(reinterpret_cast<std::byte*>(this) + kSlotsOffset) + (index & mask_);
-  }
+  T* slot_base() noexcept { return reinterpret_cast<T*>(reinterpret_cast<std::byte*>(this) + kSlotsOffset); }
+  T* slot(uint64_t index) noexcept { return slot_base() + (index & mask_); }
 
   struct alignas(kFalseSharingRange) ProducerLine {
     std::atomic<uint64_t> write_index{0};  // release by producer, acquire by consumer
