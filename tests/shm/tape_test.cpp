@@ -107,11 +107,12 @@ TEST(Tape, DropsAndCountsMessagesTooLargeToKeep) {
 TEST(TapeStress, EverySequenceNumberIsReceivedOrCountedLost) {
   TestTape t(64, 2048);
   constexpr uint64_t kMessages = 200'000;
+  // Attached before the first append, so every sequence number is this reader's to receive or lose.
+  TapeReader reader(t.memory.data(), /*from_now=*/false);
   std::thread writer([&] {
     for (uint64_t n = 0; n < kMessages; ++n)
       t.writer.append(message_for(n), static_cast<int64_t>(n));
   });
-  TapeReader reader(t.memory.data(), /*from_now=*/false);
   std::vector<char> buffer(reader.max_message_bytes());
   uint64_t received = 0;
   uint64_t corrupt = 0;
