@@ -76,10 +76,6 @@ std::string_view to_string(EventType t) noexcept {
   return "?";
 }
 
-std::string_view to_string(BookSide s) noexcept {
-  return s == BookSide::bid ? "bid" : "ask";
-}
-
 std::string_view to_string(MarketStatus s) noexcept {
   switch (s) {
     case MarketStatus::unknown:

@@ -10,10 +10,6 @@
 
 namespace pmx {
 
-// A side of a book. For a KalshiBook both sides are in YES terms: `ask` is derived from the NO
-// bids (YES ask = $1 - NO bid).
-enum class BookSide : uint8_t { bid = 0, ask = 1 };
-
 // One price level. An empty result (no level on that side) is a Level with qty zero: test
 // `valid()` before reading `price`, which is then 0. Sixteen bytes, returned in two registers,
 // where std::optional<Level> would be 24 bytes returned through memory.

@@ -81,6 +81,10 @@ inline constexpr int kVenueCount = 2;
 // The trader's action on an instrument.
 enum class Side : uint8_t { buy = 0, sell = 1 };
 
+// A side of a price ladder. For a Kalshi book both sides are in YES terms: `ask` is derived
+// from the NO bids (YES ask = $1 - NO bid).
+enum class BookSide : uint8_t { bid = 0, ask = 1 };
+
 // The outcome a binary contract pays on. Kalshi books are YES bids and NO bids; a Polymarket
 // instrument is one outcome token, so it is always `yes` of itself.
 enum class Outcome : uint8_t { yes = 0, no = 1 };

@@ -60,9 +60,6 @@ enum class EventType : uint8_t {
 };
 inline constexpr int kEventTypeCount = 10;
 
-// Which side of a price ladder a level sits on. (The book module may reuse this one.)
-enum class BookSide : uint8_t { bid = 0, ask = 1 };
-
 enum class MarketStatus : uint8_t {
   unknown = 0,
   initialized,  // created, not yet trading          (Kalshi lifecycle `created`)
@@ -113,7 +110,6 @@ static_assert(offsetof(MarketEvent, qty) == 24 && offsetof(MarketEvent, seq) == 
               "8-byte fields stay naturally aligned");
 
 std::string_view to_string(EventType t) noexcept;
-std::string_view to_string(BookSide s) noexcept;
 std::string_view to_string(MarketStatus s) noexcept;
 
 }  // namespace pmx
