@@ -98,6 +98,9 @@ constexpr std::string_view to_string(Side s) noexcept {
 constexpr std::string_view to_string(Outcome o) noexcept {
   return o == Outcome::yes ? "yes" : "no";
 }
+constexpr std::string_view to_string(BookSide s) noexcept {
+  return s == BookSide::bid ? "bid" : "ask";
+}
 
 // Dense index assigned at start-up; the ticker or token id lives in the instrument table.
 struct InstrumentId {

@@ -6,9 +6,10 @@
 //
 // Field use by event type (a field not listed is zero, or kNoPrice for prices):
 //
+// clang-format off
 //   type              venue  outcome     book_side  price        best_bid/ask  qty             other
-//   snapshot_begin    both   -           -          tick size¹   -             -               level_count,
-//   seq snapshot_level    both   yes|no²     bid|ask²   level price  -             level size ≥ 0  seq
+//   snapshot_begin    both   -           -          tick size¹   -             -               level_count, seq
+//   snapshot_level    both   yes|no²     bid|ask²   level price  -             level size ≥ 0  seq
 //   snapshot_end      both   -           -          -            -             -               seq
 //   level_delta       kalshi yes|no      bid        level price  -             SIGNED change   seq
 //   level_set         poly   yes        bid|ask     level price  server top³   NEW size ≥ 0    -
@@ -17,6 +18,7 @@
 //   status            kalshi -           -          -            -             -               status
 //   stale             kalshi -           -          -            -             -               stale_reason
 //   tick_size_change  poly   -           -          new tick     -             -               old_tick
+// clang-format on
 //
 //   ¹ Polymarket `book.tick_size` when present, else kNoPrice (Kalshi snapshots carry no tick).
 //   ² Kalshi books hold bids only: outcome yes|no, book_side bid. Polymarket: outcome yes (a token
