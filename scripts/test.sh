@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Builds and runs the whole test suite: the release build, then the ASan+UBSan and TSan
-# builds, each with its own ctest preset. Exits non-zero on the first failure.
+# builds, each with its own ctest preset, then the libFuzzer targets over their seed corpora
+# plus a short bounded run (scripts/fuzz.sh). Exits non-zero on the first failure.
 #
-#   scripts/test.sh                 all three presets
-#   PMX_TEST_PRESETS="release" scripts/test.sh   a subset
+#   scripts/test.sh                                 everything
+#   PMX_TEST_PRESETS="release" scripts/test.sh      a subset of the presets
+#   PMX_FUZZ_SECONDS=0 scripts/test.sh              seed corpora only, no fuzzing time
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +22,6 @@ for preset in $presets; do
   cmake --build --preset "$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done
-echo "test: all presets passed ($presets)"
+echo "== fuzz: seed corpora and a bounded run (PMX_FUZZ_SECONDS=${PMX_FUZZ_SECONDS:-20})"
+bash scripts/fuzz.sh
+echo "test: all presets passed ($presets), fuzz targets clean"
