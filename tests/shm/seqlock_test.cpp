@@ -45,7 +45,12 @@ TEST(SeqlockStress, ReaderNeverSeesATornRecord) {
   Seqlock<Wide> lock;
   constexpr uint64_t kWrites = 300'000;
   std::atomic<bool> done{false};
+  std::atomic<bool> reader_started{false};
   std::thread writer([&] {
+    // Start writing only once the reader is reading, so the two really overlap even when the
+    // scheduler runs this thread first.
+    while (!reader_started.load(std::memory_order_acquire))
+      std::this_thread::yield();
     Wide w{};
     for (uint64_t v = 1; v <= kWrites; ++v) {
       for (auto& word : w.words)
@@ -58,6 +63,7 @@ TEST(SeqlockStress, ReaderNeverSeesATornRecord) {
   uint64_t reads = 0;
   uint64_t last = 0;
   uint64_t went_back = 0;
+  reader_started.store(true, std::memory_order_release);
   while (!done.load(std::memory_order_acquire)) {
     Wide w;
     if (!lock.try_load(w)) {
