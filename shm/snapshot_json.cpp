@@ -1,0 +1,398 @@
+// to_json(Snapshot). Keys and units (the contract for scripts and the dashboard):
+//
+//   instance                         string
+//   engine{pid, mode, uptime_s, heartbeat_age_ms, halted, halt_reason}
+//                                    uptime_s to the ms, heartbeat_age_ms to the µs
+//   counters{name: value}            integers, registration order
+//   latency_ns{stage: {count, p50, p99, p999, max}}   integers, nanoseconds
+//   rings{name: {capacity, occupancy, high_water}}
+//   threads[{name, cpu, loops, busy_ns}]               cpu null when not pinned
+//   books[{venue, instrument, bid, bid_size, ask, ask_size, fair_value, updated_ns, stale}]
+//                                    prices in dollars, sizes in contracts, a missing side
+//                                    (size 0) is null for both price and size; fair_value null
+//                                    before the first estimate; updated_ns CLOCK_MONOTONIC_RAW
+//   positions[{instrument, venue, outcome, quantity, avg_price, realized, unrealized, fees,
+//              opened_wall_ns}]      quantity in contracts (signed), money in dollars
+//   pnl{capital, realized, unrealized, drawdown_pct, peak, daily}      dollars, percent
+//   risk{breakers[names], consecutive_losses, cooldown_until_ns, daily_loss, open_orders,
+//        orders_last_minute, exposure}                 cooldown null when none, money dollars
+//   opportunities[{sequence, wall_ns, strategy, legs[{instrument, price}], size, ev,
+//                  kelly_fraction, expiry_wall_ns}]
+//   orders[{sequence, wall_ns, client_order_id, instrument, venue, side, status, strategy,
+//           price, quantity, filled, fee}]
+//
+// Decimal numbers are printed from the fixed-point integers (format_fixed), never via double.
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "pmx/core/types.h"
+#include "pmx/shm/snapshot.h"
+
+namespace pmx::shm {
+namespace {
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one.
+size_t utf8_sequence(std::string_view s, size_t i) noexcept {
+  const auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  size_t n = 0;
+  uint32_t min = 0;
+  uint32_t cp = 0;
+  if (c < 0x80) return 1;
+  if ((c & 0xE0) == 0xC0)
+    n = 2, min = 0x80, cp = c & 0x1Fu;
+  else if ((c & 0xF0) == 0xE0)
+    n = 3, min = 0x800, cp = c & 0x0Fu;
+  else if ((c & 0xF8) == 0xF0)
+    n = 4, min = 0x10000, cp = c & 0x07u;
+  else
+    return 0;
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b(i + k) & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;  // overlong, surrogate
+  return n;
+}
+
+// A JSON string literal. Escapes what JSON requires, plus < > & and U+2028/2029 so the text is
+// safe inside HTML <script> and JavaScript; bytes that are not UTF-8 become U+FFFD.
+void append_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      case '<':
+      case '>':
+      case '&':
+        out += fmt::format("\\u{:04x}", c);
+        ++i;
+        continue;
+      default:
+        break;
+    }
+    if (c < 0x20 || c == 0x7F) {
+      out += fmt::format("\\u{:04x}", c);
+      ++i;
+      continue;
+    }
+    const size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      out += "\\ufffd";
+      ++i;
+    } else if (n == 3 && c == 0xE2 && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 ||
+                static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+      out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+      i += 3;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  out += '"';
+}
+
+// A small streaming writer: objects and arrays insert their own commas.
+class JsonWriter {
+ public:
+  std::string take() { return std::move(out_); }
+
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
+
+  JsonWriter& key(std::string_view k) {
+    separate();
+    append_string(out_, k);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  JsonWriter& string(std::string_view v) {
+    return raw_value([&] { append_string(out_, v); });
+  }
+  JsonWriter& boolean(bool v) { return raw(v ? "true" : "false"); }
+  JsonWriter& null() { return raw("null"); }
+  JsonWriter& integer(int64_t v) { return raw(std::to_string(v)); }
+  JsonWriter& unsigned_integer(uint64_t v) { return raw(std::to_string(v)); }
+  JsonWriter& fixed(int64_t v, int decimals) { return raw(format_fixed(v, decimals)); }
+  // Model outputs (fair value, percentages): shortest round-trip text; NaN and infinities,
+  // which JSON cannot carry, become null.
+  JsonWriter& real(double v) { return std::isfinite(v) ? raw(fmt::format("{}", v)) : null(); }
+
+ private:
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (need_comma_) out_ += ',';
+  }
+  JsonWriter& open(char c) {
+    separate();
+    out_ += c;
+    need_comma_ = false;
+    return *this;
+  }
+  JsonWriter& close(char c) {
+    out_ += c;
+    need_comma_ = true;
+    return *this;
+  }
+  JsonWriter& raw(std::string_view text) {
+    separate();
+    out_ += text;
+    need_comma_ = true;
+    return *this;
+  }
+  template <typename F>
+  JsonWriter& raw_value(F&& write) {
+    separate();
+    write();
+    need_comma_ = true;
+    return *this;
+  }
+
+  std::string out_;
+  bool need_comma_ = false;
+  bool after_key_ = false;
+};
+
+template <size_t N>
+std::string_view table_name(const char* const (&names)[N], uint8_t index) noexcept {
+  return index < N ? std::string_view(names[index]) : std::string_view("unknown");
+}
+
+void price(JsonWriter& w, int64_t ticks) {
+  w.fixed(ticks, Price::kDecimals);
+}
+void qty(JsonWriter& w, int64_t units) {
+  w.fixed(units, Qty::kDecimals);
+}
+void money(JsonWriter& w, int64_t micros) {
+  w.fixed(micros, Money::kDecimals);
+}
+
+void write_engine(JsonWriter& w, const Snapshot& s) {
+  w.key("engine").begin_object();
+  w.key("pid").integer(s.engine.pid);
+  w.key("mode").string(s.engine.mode == TradingMode::live ? "live" : "paper");
+  w.key("uptime_s").fixed(s.engine.uptime_ns / 1'000'000, 3);
+  w.key("heartbeat_age_ms").fixed(s.engine.heartbeat_age_ns / 1'000, 3);
+  w.key("halted").boolean(s.engine.halted);
+  w.key("halt_reason").string(s.engine.halt_reason);
+  w.end_object();
+}
+
+void write_books(JsonWriter& w, const Snapshot& s) {
+  w.key("books").begin_array();
+  for (const Snapshot::Book& b : s.books) {
+    w.begin_object();
+    w.key("venue").string(venue_name(b.venue));
+    w.key("instrument").string(b.name);
+    w.key("bid");
+    b.top.bid_size > 0 ? price(w, b.top.bid_ticks) : (void)w.null();
+    w.key("bid_size");
+    b.top.bid_size > 0 ? qty(w, b.top.bid_size) : (void)w.null();
+    w.key("ask");
+    b.top.ask_size > 0 ? price(w, b.top.ask_ticks) : (void)w.null();
+    w.key("ask_size");
+    b.top.ask_size > 0 ? qty(w, b.top.ask_size) : (void)w.null();
+    w.key("fair_value");
+    b.top.fair_value > 0 ? (void)w.real(b.top.fair_value) : (void)w.null();
+    w.key("updated_ns").integer(b.top.updated_ns);
+    w.key("stale").boolean(b.stale());
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_positions(JsonWriter& w, const Snapshot& s) {
+  w.key("positions").begin_array();
+  for (const Snapshot::Position& p : s.positions) {
+    w.begin_object();
+    w.key("instrument").string(p.name);
+    w.key("venue").string(venue_name(p.row.venue));
+    w.key("outcome").string(p.row.outcome == 0 ? "yes" : "no");
+    w.key("quantity");
+    qty(w, p.row.quantity);
+    w.key("avg_price");
+    price(w, p.row.avg_price_ticks);
+    w.key("realized");
+    money(w, p.row.realized_micros);
+    w.key("unrealized");
+    money(w, p.row.unrealized_micros);
+    w.key("fees");
+    money(w, p.row.fees_micros);
+    w.key("opened_wall_ns").integer(p.row.opened_wall_ns);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_pnl_and_risk(JsonWriter& w, const Snapshot& s) {
+  w.key("pnl").begin_object();
+  w.key("capital");
+  money(w, s.account.capital_micros);
+  w.key("realized");
+  money(w, s.account.realized_micros);
+  w.key("unrealized");
+  money(w, s.account.unrealized_micros);
+  w.key("drawdown_pct").real(s.account.drawdown_pct);
+  w.key("peak");
+  money(w, s.account.peak_micros);
+  w.key("daily");
+  money(w, s.account.daily_pnl_micros);
+  w.end_object();
+
+  w.key("risk").begin_object();
+  w.key("breakers").begin_array();
+  for (const std::string& name : s.tripped_breakers())
+    w.string(name);
+  w.end_array();
+  w.key("consecutive_losses").unsigned_integer(s.risk.consecutive_losses);
+  w.key("cooldown_until_ns");
+  s.risk.cooldown_until_ns != 0 ? (void)w.integer(s.risk.cooldown_until_ns) : (void)w.null();
+  w.key("daily_loss");
+  money(w, s.risk.daily_loss_micros);
+  w.key("open_orders").unsigned_integer(s.risk.open_orders);
+  w.key("orders_last_minute").unsigned_integer(s.risk.orders_last_minute);
+  w.key("exposure");
+  money(w, s.risk.exposure_micros);
+  w.end_object();
+}
+
+void write_recent(JsonWriter& w, const Snapshot& s) {
+  w.key("opportunities").begin_array();
+  for (const OpportunityRow& o : s.opportunities) {
+    w.begin_object();
+    w.key("sequence").unsigned_integer(o.sequence);
+    w.key("wall_ns").integer(o.wall_ns);
+    w.key("strategy").string(table_name(kStrategyNames, o.strategy));
+    w.key("legs").begin_array();
+    for (uint8_t i = 0; i < o.legs && i < 4; ++i) {
+      w.begin_object();
+      w.key("instrument").string(s.instrument_name(o.instrument[i]));
+      w.key("price");
+      price(w, o.price_ticks[i]);
+      w.end_object();
+    }
+    w.end_array();
+    w.key("size");
+    qty(w, o.size_units);
+    w.key("ev");
+    money(w, o.ev_micros);
+    w.key("kelly_fraction").real(o.kelly_fraction);
+    w.key("expiry_wall_ns").integer(o.expiry_wall_ns);
+    w.end_object();
+  }
+  w.end_array();
+
+  w.key("orders").begin_array();
+  for (const OrderRow& o : s.orders) {
+    w.begin_object();
+    w.key("sequence").unsigned_integer(o.sequence);
+    w.key("wall_ns").integer(o.wall_ns);
+    w.key("client_order_id").unsigned_integer(o.client_order_id);
+    w.key("instrument").string(s.instrument_name(o.instrument));
+    w.key("venue").string(venue_name(o.venue));
+    w.key("side").string(o.side == 0 ? "buy" : "sell");
+    w.key("status").string(table_name(kOrderStatusNames, o.status));
+    w.key("strategy").string(table_name(kStrategyNames, o.strategy));
+    w.key("price");
+    price(w, o.price_ticks);
+    w.key("quantity");
+    qty(w, o.quantity_units);
+    w.key("filled");
+    qty(w, o.filled_units);
+    w.key("fee");
+    money(w, o.fee_micros);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace
+
+std::string to_json(const Snapshot& s) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("instance").string(s.instance);
+  write_engine(w, s);
+
+  w.key("counters").begin_object();
+  for (const Snapshot::Counter& c : s.counters)
+    w.key(c.name).unsigned_integer(c.value);
+  w.end_object();
+
+  w.key("latency_ns").begin_object();
+  for (size_t i = 0; i < kStageCount; ++i) {
+    const Snapshot::Latency& l = s.latency[i];
+    w.key(kStageNames[i]).begin_object();
+    w.key("count").unsigned_integer(l.count);
+    w.key("p50").unsigned_integer(l.p50);
+    w.key("p99").unsigned_integer(l.p99);
+    w.key("p999").unsigned_integer(l.p999);
+    w.key("max").unsigned_integer(l.max);
+    w.end_object();
+  }
+  w.end_object();
+
+  w.key("rings").begin_object();
+  for (const Snapshot::Ring& r : s.rings) {
+    w.key(r.name).begin_object();
+    w.key("capacity").unsigned_integer(r.capacity);
+    w.key("occupancy").unsigned_integer(r.occupancy);
+    w.key("high_water").unsigned_integer(r.high_water);
+    w.end_object();
+  }
+  w.end_object();
+
+  w.key("threads").begin_array();
+  for (const Snapshot::Thread& t : s.threads) {
+    w.begin_object();
+    w.key("name").string(t.name);
+    w.key("cpu");
+    t.cpu >= 0 ? (void)w.integer(t.cpu) : (void)w.null();
+    w.key("loops").unsigned_integer(t.loops);
+    w.key("busy_ns").unsigned_integer(t.busy_ns);
+    w.end_object();
+  }
+  w.end_array();
+
+  write_books(w, s);
+  write_positions(w, s);
+  write_pnl_and_risk(w, s);
+  write_recent(w, s);
+  w.end_object();
+  return w.take();
+}
+
+}  // namespace pmx::shm
