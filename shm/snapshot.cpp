@@ -167,22 +167,6 @@ Rates rates(const Snapshot& before, const Snapshot& after) {
   return r;
 }
 
-std::string format_fixed(int64_t value, int decimals) {
-  // Work on the magnitude as unsigned so INT64_MIN is exact too.
-  const bool negative = value < 0;
-  uint64_t magnitude = negative ? uint64_t{0} - static_cast<uint64_t>(value) : static_cast<uint64_t>(value);
-  std::string digits = std::to_string(magnitude);
-  const size_t d = decimals < 0 ? 0 : static_cast<size_t>(decimals);
-  if (digits.size() <= d) digits.insert(0, d + 1 - digits.size(), '0');
-  std::string out = negative ? "-" : "";
-  out += digits.substr(0, digits.size() - d);
-  std::string fraction = digits.substr(digits.size() - d);
-  while (!fraction.empty() && fraction.back() == '0')
-    fraction.pop_back();
-  if (!fraction.empty()) out += "." + fraction;
-  return out;
-}
-
 std::string format_duration_ns(uint64_t nanos) {
   const double v = static_cast<double>(nanos);
   if (nanos < 1'000) return fmt::format("{}ns", nanos);

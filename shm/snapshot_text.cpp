@@ -11,13 +11,13 @@ namespace pmx::shm {
 namespace {
 
 std::string dollars(int64_t micros) {
-  return format_fixed(micros, Money::kDecimals);
+  return decimal_text(micros, Money::kDecimals);
 }
 
 std::string side(int32_t ticks, int64_t size_units) {
   if (size_units <= 0) return "-";
-  return fmt::format("{}x{}", format_fixed(ticks, Price::kDecimals),
-                     format_fixed(size_units, Qty::kDecimals));
+  return fmt::format("{}x{}", decimal_text(ticks, Price::kDecimals),
+                     decimal_text(size_units, Qty::kDecimals));
 }
 
 // Control characters from shared memory must not drive the terminal.
@@ -77,8 +77,8 @@ std::string to_text(const Snapshot& s) {
   for (const auto& p : s.positions)
     line(fmt::format("  {:<40} {:<3} qty {:>10} avg {:>7} realized {:>10} unrealized {:>10}",
                      printable(p.name), p.row.outcome == 0 ? "yes" : "no",
-                     format_fixed(p.row.quantity, Qty::kDecimals),
-                     format_fixed(p.row.avg_price_ticks, Price::kDecimals), dollars(p.row.realized_micros),
+                     decimal_text(p.row.quantity, Qty::kDecimals),
+                     decimal_text(p.row.avg_price_ticks, Price::kDecimals), dollars(p.row.realized_micros),
                      dollars(p.row.unrealized_micros)));
 
   line(fmt::format("\npnl  capital {}  realized {}  unrealized {}  daily {}  peak {}  drawdown {:.2f}%",

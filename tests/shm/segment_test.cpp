@@ -12,28 +12,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "shm_test_util.h"
+
 namespace pmx::shm {
 namespace {
 
 namespace bip = boost::interprocess;
-
-// Small segments and a name per test and process, so parallel ctest runs never collide.
-Geometry small_geometry() {
-  Geometry g;
-  g.max_instruments = 64;
-  g.max_positions = 16;
-  g.opportunity_capacity = 16;
-  g.order_capacity = 16;
-  g.tape_count = 2;
-  g.tape_entries = 64;
-  g.tape_bytes = 1 << 14;
-  return g;
-}
-
-std::string test_instance() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return (std::string("t") + std::to_string(::getpid()) + "-" + info->name()).substr(0, 48);
-}
 
 SegmentError::Kind open_error(const std::string& instance, std::string* message) {
   try {
@@ -113,8 +97,9 @@ TEST(Segment, SecondEngineOnTheSameInstanceIsRefusedWithTheHoldersPid) {
 
 TEST(Segment, MissingEngineSaysNoEngine) {
   std::string message;
-  EXPECT_EQ(open_error(test_instance(), &message), SegmentError::Kind::no_engine);
-  EXPECT_EQ(message.rfind("no engine " + test_instance(), 0), 0u) << message;
+  const std::string instance = test_instance();
+  EXPECT_EQ(open_error(instance, &message), SegmentError::Kind::no_engine);
+  EXPECT_EQ(message.rfind("no engine " + instance, 0), 0u) << message;
 }
 
 TEST(Segment, ReaderRefusesAnotherLayoutVersionNamingBoth) {

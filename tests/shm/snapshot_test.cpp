@@ -6,44 +6,27 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "shm_test_util.h"
+
 namespace pmx::shm {
 namespace {
 
 namespace json = boost::json;
-
-Geometry small_geometry() {
-  Geometry g;
-  g.max_instruments = 64;
-  g.max_positions = 16;
-  g.opportunity_capacity = 16;
-  g.order_capacity = 16;
-  g.tape_count = 1;
-  g.tape_entries = 64;
-  g.tape_bytes = 1 << 14;
-  return g;
-}
-
-// Unique per test and process; segment_test.cpp's RemoveTestFiles deletes every
-// /dev/shm/pmx.t<pid>-* lock file when the suite ends.
-std::string test_instance() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return (std::string("t") + std::to_string(::getpid()) + "-snap-" + info->name()).substr(0, 48);
-}
 
 double number(const json::value& v) {
   return v.to_number<double>();
 }
 
 TEST(FormatFixed, PrintsExactDecimalsWithoutTrailingZeros) {
-  EXPECT_EQ(format_fixed(4800, 4), "0.48");
-  EXPECT_EQ(format_fixed(4850, 4), "0.485");
-  EXPECT_EQ(format_fixed(10'000, 4), "1");
-  EXPECT_EQ(format_fixed(5, 4), "0.0005");
-  EXPECT_EQ(format_fixed(-1'500'000, 6), "-1.5");
-  EXPECT_EQ(format_fixed(-5, 6), "-0.000005");
-  EXPECT_EQ(format_fixed(0, 6), "0");
-  EXPECT_EQ(format_fixed(7, 0), "7");
-  EXPECT_EQ(format_fixed(INT64_MIN, 6), "-9223372036854.775808");
+  EXPECT_EQ(decimal_text(4800, 4), "0.48");
+  EXPECT_EQ(decimal_text(4850, 4), "0.485");
+  EXPECT_EQ(decimal_text(10'000, 4), "1");
+  EXPECT_EQ(decimal_text(5, 4), "0.0005");
+  EXPECT_EQ(decimal_text(-1'500'000, 6), "-1.5");
+  EXPECT_EQ(decimal_text(-5, 6), "-0.000005");
+  EXPECT_EQ(decimal_text(0, 6), "0");
+  EXPECT_EQ(decimal_text(7, 0), "7");
+  EXPECT_EQ(decimal_text(INT64_MIN, 6), "-9223372036854.775808");
 }
 
 TEST(Snapshot, JsonCarriesPublishedValuesInDollarsAndContracts) {

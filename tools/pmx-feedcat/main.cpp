@@ -21,6 +21,7 @@
 
 #include "pmx/book/book_set.h"
 #include "pmx/core/decimal.h"
+#include "pmx/core/json_string.h"
 #include "pmx/feed/capture.h"
 #include "pmx/feed/instrument_table.h"
 #include "pmx/feed/kalshi/kalshi_parser.h"
@@ -30,32 +31,11 @@ namespace {
 
 using namespace pmx;
 
-std::string number(int64_t value, int decimals) {
-  char buf[kMaxFixedChars];
-  return std::string(format_fixed(value, decimals, 0, buf, sizeof buf));
-}
 std::string price_json(Price p) {
-  return number(p.ticks, Price::kDecimals);
+  return decimal_text(p.ticks, Price::kDecimals);
 }
 std::string qty_json(Qty q) {
-  return number(q.units, Qty::kDecimals);
-}
-
-// Instrument keys are tickers and decimal token ids; escape anyway, they come off the wire.
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (u < 0x20) {
-      out += fmt::format("\\u{:04x}", u);
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
+  return decimal_text(q.units, Qty::kDecimals);
 }
 
 std::string price_or_null(Price p) {

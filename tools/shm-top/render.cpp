@@ -63,12 +63,12 @@ std::string rate(double per_second) {
 }
 
 std::string price(int32_t ticks, int64_t size) {
-  return size > 0 ? shm::format_fixed(ticks, Price::kDecimals) : "-";
+  return size > 0 ? decimal_text(ticks, Price::kDecimals) : "-";
 }
 std::string contracts(int64_t units) {
   if (units <= 0) return "-";
   const double c = static_cast<double>(units) / Qty::kUnitsPerContract;
-  return c >= 100'000 ? fmt::format("{:.0f}k", c / 1e3) : shm::format_fixed(units / 10'000, 2);
+  return c >= 100'000 ? fmt::format("{:.0f}k", c / 1e3) : decimal_text(units / 10'000, 2);
 }
 // Money to the cent, always two decimals: "+12.30", "-0.45", "10012.34".
 std::string cents(int64_t micros, bool sign = false) {
@@ -194,10 +194,9 @@ int draw_positions(int row, int rows, const shm::Snapshot& s) {
     const auto& p = s.positions[static_cast<size_t>(i)];
     put(row + 1 + i, 0,
         fmt::format(" {:<{}} {:<3} {:>9} {:>7} {:>10} {:>10}", fit(p.name, static_cast<size_t>(name_width)),
-                    name_width, p.row.outcome == 0 ? "yes" : "no",
-                    shm::format_fixed(p.row.quantity / 10'000, 2),
-                    shm::format_fixed(p.row.avg_price_ticks, Price::kDecimals),
-                    dollars(p.row.realized_micros), dollars(p.row.unrealized_micros)),
+                    name_width, p.row.outcome == 0 ? "yes" : "no", decimal_text(p.row.quantity / 10'000, 2),
+                    decimal_text(p.row.avg_price_ticks, Price::kDecimals), dollars(p.row.realized_micros),
+                    dollars(p.row.unrealized_micros)),
         p.row.unrealized_micros < 0 ? color(kRed) : color(kGreen));
   }
   return row + 1 + rows;

@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "pmx/core/types.h"
@@ -181,6 +182,13 @@ inline DecimalError parse_money(std::string_view text, Money& out) noexcept {
 // never "-0". Requires 0 <= min_decimals <= decimals <= kMaxFixedDecimals; returns an empty view
 // if that fails or if cap is too small (kMaxFixedChars always suffices).
 std::string_view format_fixed(int64_t value, int decimals, int min_decimals, char* buf, size_t cap) noexcept;
+
+// format_fixed(value, decimals, 0) as a string: the canonical text, no trailing zeros
+// (4800 ticks -> "0.48"). For tools and reports, not the hot path.
+inline std::string decimal_text(int64_t value, int decimals) {
+  char buf[kMaxFixedChars];
+  return std::string(format_fixed(value, decimals, 0, buf, sizeof buf));
+}
 
 inline std::string_view format_price(Price p, int min_decimals, char* buf, size_t cap) noexcept {
   return format_fixed(p.ticks, Price::kDecimals, min_decimals, buf, cap);

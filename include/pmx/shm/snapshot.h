@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pmx/core/decimal.h"
 #include "pmx/shm/layout.h"
 #include "pmx/shm/segment.h"
 
@@ -144,7 +145,6 @@ std::string to_text(const Snapshot& snapshot);
 
 // Exact decimal text of `value / 10^decimals` without trailing zeros: (4800, 4) -> "0.48",
 // (-1500000, 6) -> "-1.5", (7, 0) -> "7".
-std::string format_fixed(int64_t value, int decimals);
 
 // A latency for people: "850ns", "12.3us", "4.56ms", "1.20s".
 std::string format_duration_ns(uint64_t nanos);
