@@ -30,9 +30,6 @@ T read_words(const uint64_t (&src)[N]) noexcept {
 CommandSlot& slot_for(ControlBlock& block, uint64_t number) noexcept {
   return block.slot[(number - 1) % kCommandSlots];
 }
-const CommandSlot& slot_for(const ControlBlock& block, uint64_t number) noexcept {
-  return block.slot[(number - 1) % kCommandSlots];
-}
 
 // Tools wait in 100 µs steps: they are not on any hot path.
 void tool_pause() {
@@ -99,6 +96,7 @@ void ControlPoller::complete(uint64_t number, CommandResult result, std::string_
   const size_t n = message.size() < sizeof(reply.message) - 1 ? message.size() : sizeof(reply.message) - 1;
   std::memcpy(reply.message, message.data(), n);
   write_words(slot.reply, reply);
+  slot.completed_ns.store(mono_now().ns, std::memory_order_relaxed);  // ordered by the release below
   slot.completed.store(number, std::memory_order_release);
   applied_ = number;
   block_->applied.store(number, std::memory_order_release);
@@ -106,26 +104,36 @@ void ControlPoller::complete(uint64_t number, CommandResult result, std::string_
 
 uint64_t submit_command(ControlBlock& block, const CommandRequest& request, int64_t deadline_ns) noexcept {
   const uint64_t number = block.next_ticket.fetch_add(1, std::memory_order_acq_rel) + 1;
-  // The slot is free once its previous user (number - kCommandSlots) has been applied.
-  while (number > kCommandSlots && block.applied.load(std::memory_order_acquire) < number - kCommandSlots) {
-    if (mono_now().ns > deadline_ns) return 0;  // the engine reclaims it as abandoned
-    tool_pause();
-  }
   CommandSlot& slot = slot_for(block, number);
+  // The slot is free once its previous user (number - kCommandSlots) was applied by the engine
+  // and its reply collected by the tool, or held past kReplyHoldNs by a tool that went away.
+  if (number > kCommandSlots) {
+    const uint64_t previous = number - kCommandSlots;
+    for (;;) {
+      if (block.applied.load(std::memory_order_acquire) >= previous) {
+        if (slot.collected.load(std::memory_order_acquire) >= previous) break;
+        if (slot.completed.load(std::memory_order_acquire) == previous &&
+            mono_now().ns - slot.completed_ns.load(std::memory_order_relaxed) > kReplyHoldNs)
+          break;
+      }
+      if (mono_now().ns > deadline_ns) return 0;  // the engine reclaims the number as abandoned
+      tool_pause();
+    }
+  }
   write_words(slot.request, request);
   slot.submitted.store(number, std::memory_order_release);
   return number;
 }
 
-bool await_reply(const ControlBlock& block, uint64_t number, CommandReply& reply,
-                 int64_t deadline_ns) noexcept {
-  const CommandSlot& slot = slot_for(block, number);
+bool await_reply(ControlBlock& block, uint64_t number, CommandReply& reply, int64_t deadline_ns) noexcept {
+  CommandSlot& slot = slot_for(block, number);
   while (slot.completed.load(std::memory_order_acquire) != number) {
     if (mono_now().ns > deadline_ns) return false;
     tool_pause();
   }
   reply = read_words<CommandReply>(slot.reply);
   reply.message[sizeof(reply.message) - 1] = '\0';
+  slot.collected.store(number, std::memory_order_release);  // the slot may now be reused
   return true;
 }
 

@@ -81,6 +81,29 @@ TEST(Control, SkipsANumberClaimedByAToolThatNeverSubmitted) {
   EXPECT_EQ(p.number, 2u);
 }
 
+TEST(Control, ASlotIsNotReusedBeforeItsReplyIsCollected) {
+  auto block = fresh_block();
+  ControlPoller poller(block.get());
+  ControlPoller::Pending p;
+  // Tool A submits command 1 and is slow to read its reply.
+  ASSERT_EQ(submit_command(*block, set_request("k", "first"), in_seconds(1)), 1u);
+  ASSERT_TRUE(poller.poll(p, 0));
+  poller.complete(p.number, CommandResult::ok, "reply to first");
+  // Commands 2..16 go round the other slots, each collected at once.
+  for (uint64_t n = 2; n <= kCommandSlots; ++n) {
+    ASSERT_EQ(submit_command(*block, set_request("k", "other"), in_seconds(1)), n);
+    ASSERT_TRUE(poller.poll(p, 0));
+    poller.complete(p.number, CommandResult::ok, "other");
+    CommandReply reply;
+    ASSERT_TRUE(await_reply(*block, n, reply, in_seconds(1)));
+  }
+  // Command 17 shares command 1's slot: it must wait rather than overwrite A's unread reply.
+  EXPECT_EQ(submit_command(*block, set_request("k", "seventeenth"), mono_now().ns + 20'000'000), 0u);
+  CommandReply reply;
+  ASSERT_TRUE(await_reply(*block, 1, reply, in_seconds(1)));
+  EXPECT_STREQ(reply.message, "reply to first");
+}
+
 TEST(ControlStress, ConcurrentToolsEachGetTheirOwnReply) {
   auto block = fresh_block();
   ControlPoller poller(block.get());

@@ -15,7 +15,11 @@
 //   engine  each loop: next_ticket.load(acquire) > applied?        <- the one load per loop
 //           slot.submitted.load(acquire) == n: read the request, act, write the reply words,
 //           slot.completed.store(n, release), applied.store(n, release)
-//   tool    waits for slot.completed == n (acquire), reads the reply.
+//   tool    waits for slot.completed == n (acquire), reads the reply, then
+//           slot.collected.store(n, release)
+// A slot is reused for n + kCommandSlots only once its reply for n was collected: otherwise a
+// fast engine could overwrite a reply before a slow tool read it. A tool that died before
+// collecting holds its slot for at most kReplyHoldNs after the reply was written.
 // A tool that claimed n and died before submitting would stall the mailbox; the engine skips
 // such a number after kAbandonAfterNs and counts it.
 //
@@ -34,6 +38,7 @@ inline constexpr uint64_t kControlMagic = 0x31'4c'54'43'58'4d'50'00ULL;  // "\0P
 inline constexpr uint32_t kControlVersion = 1;
 inline constexpr uint64_t kCommandSlots = 16;
 inline constexpr int64_t kAbandonAfterNs = 2'000'000'000;
+inline constexpr int64_t kReplyHoldNs = 10'000'000'000;
 
 enum class CommandType : uint32_t {
   kill = 1,    // halt trading; arg: close positions (1) or not (0)
@@ -64,8 +69,10 @@ struct CommandReply {
 };
 
 struct alignas(64) CommandSlot {
-  std::atomic<uint64_t> submitted;  // n once the request is written
-  std::atomic<uint64_t> completed;  // n once the reply is written
+  std::atomic<uint64_t> submitted;    // n once the request is written
+  std::atomic<uint64_t> completed;    // n once the reply is written
+  std::atomic<uint64_t> collected;    // n once the tool has read the reply
+  std::atomic<int64_t> completed_ns;  // CLOCK_MONOTONIC_RAW when the reply was written
   alignas(8) uint64_t request[(sizeof(CommandRequest) + 7) / 8];
   alignas(8) uint64_t reply[(sizeof(CommandReply) + 7) / 8];
 };
@@ -116,7 +123,7 @@ class ControlPoller {
 uint64_t submit_command(ControlBlock& block, const CommandRequest& request, int64_t deadline_ns) noexcept;
 
 // Waits for the engine's reply to command `number` until `deadline_ns`; false on timeout.
-bool await_reply(const ControlBlock& block, uint64_t number, CommandReply& reply,
-                 int64_t deadline_ns) noexcept;
+// Reading the reply releases the slot for reuse.
+bool await_reply(ControlBlock& block, uint64_t number, CommandReply& reply, int64_t deadline_ns) noexcept;
 
 }  // namespace pmx::shm
