@@ -10,6 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 presets=${PMX_TEST_PRESETS:-"release asan tsan"}
+
+# Let ccache share entries between clones in different directories (CI builds a fresh clone):
+# paths are hashed relative to the clone, and the working directory is not hashed.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 jobs=${PMX_JOBS:-$(nproc)}
 
 if [[ ! -d ../shared/data ]]; then
