@@ -1,0 +1,115 @@
+// The market-data protocol of one simulated venue connection, without any I/O: client text in,
+// frames out, and the replay schedule with its injected faults. sim_server.cpp moves the bytes.
+//
+// Kalshi (/trade-api/ws/v2, REFERENCES.md §1):
+//   subscribe      → {"id":N,"type":"subscribed","msg":{"channel":C,"sid":S}} per channel; the first
+//                    subscription starts the replay. orderbook_delta needs market_ticker(s).
+//   unsubscribe    → {"id":N,"sid":S,"seq":Q,"type":"unsubscribed"} per sid
+//   list_subscriptions → {"id":N,"type":"ok","msg":[{"channel":C,"sid":S},...]}
+//   get_snapshot (cmd "get_snapshot", or update_subscription with action "get_snapshot")
+//                  → {"id":N,"type":"ok",...} then an orderbook_snapshot per market, built from the
+//                    book as replayed so far (all frames, dropped ones included), next seq of the sid
+//   errors         → {"id":N,"type":"error","msg":{"code":K,"msg":...}} with the documented codes
+//   Replayed frames go to the subscription whose channel carries their type (orderbook_snapshot and
+//   orderbook_delta → orderbook_delta, trade → trade, ticker → ticker, fill → fill) and whose market
+//   list holds their market_ticker; their "sid" and "seq" are rewritten to that subscription's sid
+//   and its own running seq, so a replay is consistent whatever the capture's numbering was.
+// Polymarket (/ws/market, REFERENCES.md §3.2):
+//   "PING" → "PONG"; {"assets_ids":[...],"type":"market"} or {"operation":"subscribe",...} adds
+//   assets and starts the replay; "operation":"unsubscribe" removes them. A frame is sent when it
+//   touches a subscribed asset (or always, while the subscription lists no assets).
+//   Anything else → "INVALID OPERATION".
+//
+// Faults count replayed data frames per connection (n = 1, 2, ...; control replies do not count):
+//   drop_every K       frame n with n % K == 0 is not sent; its seq is used up (a gap)
+//   malformed_every K  frame n is replaced by its first half (broken JSON); its seq is used up
+//   duplicate_every K  frame n is sent twice
+//   disconnect_after K after frame K the connection is closed (code 1001); a new connection
+//                      starts from the beginning again
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "capture_source.h"
+
+namespace pmx::sim {
+
+enum class Pace : uint8_t { recorded, max };
+
+struct FaultOptions {
+  uint64_t drop_every = 0;
+  uint64_t duplicate_every = 0;
+  uint64_t malformed_every = 0;
+  uint64_t disconnect_after = 0;
+  std::chrono::milliseconds delay{0};  // before every replayed frame
+};
+
+struct ReplayStep {
+  std::chrono::nanoseconds wait{0};  // before sending `frames`
+  std::vector<std::string> frames;   // empty when the frame was dropped
+  bool disconnect = false;           // close the connection once `frames` are written
+};
+
+class VenueProtocol {
+ public:
+  VenueProtocol(Venue venue, const FrameSource& source, Pace pace, FaultOptions faults);
+
+  // Handles one text frame from the client; appends the replies to `out`.
+  void on_client_text(std::string_view text, std::vector<std::string>& out);
+
+  // True once a subscription started the replay.
+  bool replaying() const noexcept { return replaying_; }
+
+  // The next replayed frame with its wait and faults applied; nullopt when the source is exhausted.
+  std::optional<ReplayStep> next_step();
+
+  uint64_t data_frames() const noexcept { return data_frames_; }
+
+ private:
+  struct KalshiSub {
+    int64_t sid = 0;
+    std::string channel;
+    std::set<std::string> tickers;  // empty: every market
+    int64_t seq = 0;
+  };
+  struct Book {
+    std::string market_id;
+    std::map<int64_t, int64_t> yes;  // price in $0.0001 → count in 0.01 contracts
+    std::map<int64_t, int64_t> no;
+  };
+
+  void kalshi_command(std::string_view text, std::vector<std::string>& out);
+  void polymarket_command(std::string_view text, std::vector<std::string>& out);
+  KalshiSub* kalshi_route(const SimFrame& frame);
+  bool polymarket_wants(const SimFrame& frame) const;
+  void apply_to_book(const SimFrame& frame);
+  std::string snapshot_frame(const std::string& ticker, KalshiSub& sub) const;
+
+  Venue venue_;
+  const FrameSource& source_;
+  Pace pace_;
+  FaultOptions faults_;
+  size_t cursor_ = 0;
+  bool replaying_ = false;
+  uint64_t data_frames_ = 0;
+  int64_t last_ts_ns_ = -1;
+  // Kalshi
+  std::vector<KalshiSub> subs_;
+  int64_t next_sid_ = 1;
+  std::map<std::string, Book> books_;
+  // Polymarket
+  std::set<std::string> assets_;
+};
+
+// Replaces the value of top-level integer field `key` ("sid", "seq") in the JSON object `frame`,
+// leaving every other byte as it was. Returns false when the field is absent.
+bool rewrite_top_level_int(std::string& frame, std::string_view key, int64_t value);
+
+}  // namespace pmx::sim
