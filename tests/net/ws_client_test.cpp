@@ -120,6 +120,12 @@ struct KalshiKey {
   KalshiSigner signer;
   std::string public_key_file;
 
+  // The keys are function-local statics: the file goes when the test program exits.
+  ~KalshiKey() {
+    std::error_code ignored;
+    std::filesystem::remove(public_key_file, ignored);
+  }
+
   static KalshiKey generate(const std::string& name) {
     EVP_PKEY* key = EVP_RSA_gen(2048);
     BIO* bio = BIO_new(BIO_s_mem());
