@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Summarizes a Google Benchmark JSON file (--benchmark_format=json or --benchmark_out).
 
-For every benchmark: the median, min and max of real time over its repetitions, and for
-benchmarks named <family>/<impl>/<case>, the ratio of each peer's median to pmx's median in
-the same run (above 1.0: pmx is faster). Markdown on stdout.
+For every benchmark: the median, min and max of real time over its repetitions, and for a
+benchmark whose name has a peer implementation as one of its /-separated parts (boost,
+moodycamel, stdmap, nlohmann, rapidjson), the ratio of its median to the median of the same
+name with that part replaced by "pmx", in the same run (above 1.0: pmx is faster). Markdown on
+stdout.
 
     bench/summarize.py run.json
 """
@@ -11,6 +13,9 @@ import collections
 import json
 import statistics
 import sys
+
+
+PEERS = {"boost", "moodycamel", "stdmap", "nlohmann", "rapidjson", "pmx_pop1"}
 
 
 def main(path):
@@ -30,10 +35,11 @@ def main(path):
     for name in sorted(times):
         parts = name.split("/")
         ratio = ""
-        if len(parts) == 3 and parts[1] != "pmx":
-            pmx = medians.get(f"{parts[0]}/pmx/{parts[2]}")
-            if pmx:
-                ratio = f"{medians[name] / pmx:.2f}x"
+        for i, part in enumerate(parts):
+            if part in PEERS:
+                pmx = medians.get("/".join(parts[:i] + ["pmx"] + parts[i + 1:]))
+                if pmx:
+                    ratio = f"{medians[name] / pmx:.2f}x"
         v = times[name]
         print(f"| {name} | {medians[name]:.2f} | {min(v):.2f} | {max(v):.2f} | {ratio} |")
 
