@@ -7,6 +7,8 @@
 
 namespace pmx {
 
+using feed_detail::check_price;
+using feed_detail::check_qty;
 using feed_detail::from_simdjson;
 using feed_detail::key_is;
 using feed_detail::kMaxLevelTicks;
@@ -33,6 +35,35 @@ FeedError read_side(od::value& v, Side& out) noexcept {
 }
 
 constexpr int32_t kOne = Price::kTicksPerDollar;
+
+// A string value at `p` (just past its opening quote): its text, and `p` moved past the closing
+// quote. False if it holds an escape (a backslash), which the generic path then handles.
+inline bool plain_string(const char*& p, std::string_view& out) noexcept {
+  const char* const start = p;
+  while (*p != '"') {
+    if (*p == '\\') return false;
+    ++p;
+  }
+  out = std::string_view(start, static_cast<size_t>(p - start));
+  ++p;
+  return true;
+}
+
+// Whether the object at `p` is exactly {"price":"<text>","size":"<text>"} with no whitespace
+// (every level of the recordings), reading only bytes that the frame's padding makes safe: a
+// mismatch stops at the first differing byte, and simdjson has already checked the quotes
+// balance. Anything else (other order, spaces, more fields) takes the generic field loop.
+inline bool match_compact_level(const char* p, std::string_view& price, std::string_view& size) noexcept {
+  constexpr std::string_view kHead = "{\"price\":\"";
+  constexpr std::string_view kMid = ",\"size\":\"";
+  if (std::string_view(p, kHead.size()) != kHead) return false;
+  p += kHead.size();
+  if (!plain_string(p, price)) return false;
+  if (std::string_view(p, kMid.size()) != kMid) return false;
+  p += kMid.size();
+  if (!plain_string(p, size)) return false;
+  return *p == '}';
+}
 
 bool is_pong(std::string_view f) noexcept {
   while (!f.empty() && (f.back() == ' ' || f.back() == '\n' || f.back() == '\r' || f.back() == '\t')) {
@@ -109,6 +140,22 @@ FeedError PolymarketParser::Impl::parse_levels(od::value& v, std::vector<Level>&
   for (auto element : arr) {
     od::object lo;
     if (const auto e = element.get_object().get(lo)) return from_simdjson(e);
+    if (const std::string_view tok = element.raw_json_token().value_unsafe(); !tok.empty()) {
+      std::string_view price, size;
+      if (match_compact_level(tok.data(), price, size)) {
+        // Every level the venue sends has this shape: read its two strings in place, then let
+        // simdjson step over the object's nine tokens instead of visiting them as fields.
+        Level level{};
+        if (const FeedError fe = check_price(price, level.price, kMinLevelTicks, kMaxLevelTicks);
+            fe != FeedError::ok)
+          return fe;
+        if (const FeedError fe = check_qty(size, level.qty, false); fe != FeedError::ok) return fe;
+        std::string_view raw;
+        if (const auto e = lo.raw_json().get(raw)) return from_simdjson(e);
+        out.push_back(level);
+        continue;
+      }
+    }
     Level level{kNoPrice, Qty{-1}};
     for (auto f : lo) {
       od::field fld;
