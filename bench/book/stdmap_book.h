@@ -59,7 +59,7 @@ class StdMapBook {
     int64_t left = wanted.units;
     for (auto it = side.begin(); left > 0 && it != side.end(); ++it) {
       const Qty take{std::min(left, it->second.units)};
-      r.cost = r.cost + notional(it->first, take);
+      r.cost = r.cost + level_cost(it->first, take);  // the same exact cost function pmx uses
       r.filled = r.filled + take;
       r.worst_price = it->first;
       left -= take.units;
