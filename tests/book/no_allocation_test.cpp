@@ -1,5 +1,5 @@
-// Book updates and queries must never allocate. This binary replaces the global operator new
-// with a counting one (allowed in a test program) and runs a loop of updates and queries on
+// Book updates and queries must never allocate. This binary links the counting global operator new
+// of tests/common and runs a loop of updates and queries on
 // both books between two reads of the counter.
 #include <atomic>
 #include <cstdint>
@@ -11,40 +11,7 @@
 #include "pmx/book/kalshi_book.h"
 #include "pmx/book/polymarket_book.h"
 
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// noinline: GCC would otherwise inline malloc/free into new/delete call sites and then warn
-// (-Wmismatched-new-delete) that free() releases memory from operator new.
-
-[[gnu::noinline]] void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-[[gnu::noinline]] void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-[[gnu::noinline]] void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
+#include "../common/counting_allocator.h"
 
 namespace pmx {
 namespace {
@@ -63,7 +30,7 @@ TEST(BookAllocation, UpdatesAndQueriesAllocateNothing) {
     book.for_each_level(BookSide::bid, 5, [&](Level l) { sink += static_cast<uint64_t>(l.price.ticks); });
   };
 
-  const uint64_t before = g_allocations.load(std::memory_order_relaxed);
+  const uint64_t before = test::allocation_count();
   for (int32_t i = 0; i < 20'000; ++i) {
     const Price p{((i * 7919) % 1001) * 10};
     const Qty q{(i % 5 == 0) ? 0 : (i % 97 + 1) * 1'000'000};
@@ -81,13 +48,13 @@ TEST(BookAllocation, UpdatesAndQueriesAllocateNothing) {
       kalshi.reset(Price{10});  // same tick: empties without allocating
     }
   }
-  const uint64_t after = g_allocations.load(std::memory_order_relaxed);
+  const uint64_t after = test::allocation_count();
   EXPECT_EQ(after - before, 0U);
   EXPECT_NE(sink, 0U);
 
   // The counter does see allocations: a tick change allocates.
   poly.reset(Price{100});
-  EXPECT_GT(g_allocations.load(std::memory_order_relaxed), after);
+  EXPECT_GT(test::allocation_count(), after);
 }
 
 }  // namespace

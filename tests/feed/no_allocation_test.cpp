@@ -1,5 +1,5 @@
-// Parsing must not allocate once warmed up. This binary replaces the global operator new with a
-// counting one (allowed in a test program), parses every frame of the real recordings once to
+// Parsing must not allocate once warmed up. This binary links the counting global operator new of
+// tests/common, parses every frame of the real recordings once to
 // warm the buffers up, then parses them all again between two reads of the counter.
 //
 // Engine settings: register_unknown = false, with every instrument registered beforehand (the
@@ -18,42 +18,8 @@
 #include "pmx/feed/padded_frame.h"
 #include "pmx/feed/polymarket/polymarket_parser.h"
 
+#include "../common/counting_allocator.h"
 #include "feed_test_util.h"
-
-namespace {
-std::atomic<uint64_t> g_allocations{0};
-}  // namespace
-
-// noinline: GCC would otherwise inline malloc/free into new/delete call sites and then warn
-// (-Wmismatched-new-delete) that free() releases memory from operator new.
-
-[[gnu::noinline]] void* operator new(std::size_t size) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](std::size_t size) {
-  return operator new(size);
-}
-[[gnu::noinline]] void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  return std::malloc(size == 0 ? 1 : size);
-}
-[[gnu::noinline]] void* operator new[](std::size_t size, const std::nothrow_t& tag) noexcept {
-  return operator new(size, tag);
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-[[gnu::noinline]] void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
 namespace pmx {
 namespace {
@@ -96,11 +62,11 @@ uint64_t allocations_of_second_pass(const Frames& f, uint64_t& events, uint64_t&
 
   const uint64_t events_before = parser.counters().events;
   const uint64_t unknown_before = parser.counters().unknown_instruments;
-  const uint64_t before = g_allocations.load(std::memory_order_relaxed);
+  const uint64_t before = test::allocation_count();
   for (const PaddedFrame& frame : f.frames) {
     if (parser.parse(frame, MonoNanos{3}) != FeedError::ok) ADD_FAILURE() << frame.bytes.substr(0, 160);
   }
-  const uint64_t after = g_allocations.load(std::memory_order_relaxed);
+  const uint64_t after = test::allocation_count();
   events = parser.counters().events - events_before;
   unknown = parser.counters().unknown_instruments - unknown_before;
   return after - before;
@@ -128,10 +94,10 @@ TEST(FeedAllocation, PolymarketParserAllocatesNothingOnceWarm) {
 }
 
 TEST(FeedAllocation, CounterSeesAllocations) {
-  const uint64_t before = g_allocations.load(std::memory_order_relaxed);
+  const uint64_t before = test::allocation_count();
   InstrumentTable table;
   table.add(Venue::polymarket, "123");
-  EXPECT_GT(g_allocations.load(std::memory_order_relaxed), before);
+  EXPECT_GT(test::allocation_count(), before);
 }
 
 }  // namespace
