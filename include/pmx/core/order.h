@@ -1,0 +1,139 @@
+// Orders between the strategy thread and the gateway thread: OrderIntent out, ExecReport back.
+//
+// Both are trivially copyable 64-byte records carried on SPSC rings (strategy -> gateway and
+// gateway -> strategy) and copied to the ops queue for persistence. Prices are in terms of the
+// outcome traded: a Kalshi NO buy carries the NO price (1 - YES price); a Polymarket instrument is
+// one outcome token, always `Outcome::yes` of itself.
+//
+// Every intent ends in exactly one terminal ExecReport (fill, cancelled, rejected, expired,
+// failed); partial fills and acceptance may come before it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "pmx/core/types.h"
+
+namespace pmx {
+
+// Which decision produced an intent; also the strategy column of opportunities.
+enum class StrategyKind : uint8_t {
+  grinding = 0,     // high-probability outcomes near expiry
+  bundle_arb,       // buy every outcome of a mutually exclusive event below $1
+  cross_venue_arb,  // YES on one venue + NO on the other below $1
+  monotonicity,     // strike-ladder (Dutch book) violation
+  exit,             // closing a position (thesis invalidated, stop, timeout, kill switch)
+  manual,           // pmx-ctl
+};
+inline constexpr int kStrategyKindCount = 6;
+
+enum class TimeInForce : uint8_t {
+  gtc = 0,  // rests until filled, cancelled or the router's timeout
+  ioc,      // immediate or cancel (marketable limit: Kalshi has no market orders since 2026-02-11)
+  fok,      // fill or kill (arbitrage legs)
+};
+
+// OrderIntent::flags bits.
+inline constexpr uint8_t kIntentUrgent = 1;        // route as marketable IOC whatever the size
+inline constexpr uint8_t kIntentArbitrageLeg = 2;  // one leg of a group: unwind the others if it fails
+inline constexpr uint8_t kIntentReduceOnly = 4;    // must not open or grow a position
+
+struct OrderIntent {
+  uint64_t intent_id = 0;                        // 0   unique for the life of the database (never reused)
+  InstrumentId instrument{};                     // 8
+  Venue venue = Venue::kalshi;                   // 12
+  Side side = Side::buy;                         // 13
+  Outcome outcome = Outcome::yes;                // 14
+  TimeInForce tif = TimeInForce::ioc;            // 15
+  Price limit_price{};                           // 16  worst acceptable price of `outcome`
+  Price decision_price{};                        // 20  the price the strategy decided on (slippage reference)
+  Qty qty{};                                     // 24  > 0
+  uint64_t group_id = 0;                         // 32  legs of one arbitrage share it; 0 = a single order
+  WallNanos decision_ts{};                       // 40  the strategy clock (simulated time in backtests)
+  Money expected_value{};                        // 48  net of fees, for the whole qty
+  StrategyKind strategy = StrategyKind::manual;  // 56
+  uint8_t flags = 0;                             // 57  kIntent* bits
+  uint8_t leg_count = 1;                         // 58  legs in the group
+  uint8_t reserved[5] = {};                      // 59  keeps the layout free of implicit padding
+
+  friend bool operator==(const OrderIntent&, const OrderIntent&) = default;
+};
+
+enum class ExecType : uint8_t {
+  accepted = 0,  // the venue (or the paper simulator) holds the order
+  partial_fill,  // a fill; more may follow
+  fill,          // terminal: the whole quantity is filled
+  cancelled,     // terminal: cancelled (by us, the router's timeout, or IOC/FOK remainder)
+  rejected,      // terminal: refused by risk, the router or the venue
+  expired,       // terminal: the venue expired it
+  failed,        // terminal: the gateway could not get an answer (gave up after retries)
+};
+
+constexpr bool is_terminal(ExecType t) noexcept {
+  return t != ExecType::accepted && t != ExecType::partial_fill;
+}
+
+enum class RejectReason : uint8_t {
+  none = 0,
+  risk,          // the gateway's own last checks (kill switch, rate cap)
+  slippage,      // the book moved beyond the allowed slippage or depth
+  venue,         // the venue refused the order
+  rate_limited,  // gave up after 429 back-off
+  timeout,       // no answer from the venue
+  unwind,        // another leg of the group failed
+  insufficient_depth,
+};
+
+enum class Liquidity : uint8_t { taker = 0, maker = 1 };
+
+struct ExecReport {
+  uint64_t intent_id = 0;                    // 0
+  InstrumentId instrument{};                 // 8
+  Venue venue = Venue::kalshi;               // 12
+  Side side = Side::buy;                     // 13
+  Outcome outcome = Outcome::yes;            // 14
+  ExecType type = ExecType::accepted;        // 15
+  Price fill_price{};                        // 16  this fill's price of `outcome` (fills only)
+  RejectReason reason = RejectReason::none;  // 20
+  Liquidity liquidity = Liquidity::taker;    // 21
+  uint8_t reserved[2] = {};                  // 22
+  Qty fill_qty{};                            // 24  this fill
+  Qty cumulative_qty{};                      // 32  filled so far, this one included
+  Money fee{};                               // 40  this fill's fee
+  WallNanos ts{};                            // 48
+  uint64_t group_id = 0;                     // 56
+
+  friend bool operator==(const ExecReport&, const ExecReport&) = default;
+};
+
+static_assert(std::is_trivially_copyable_v<OrderIntent> && sizeof(OrderIntent) == 64,
+              "OrderIntent fills one cache line on the strategy -> gateway ring");
+static_assert(std::is_trivially_copyable_v<ExecReport> && sizeof(ExecReport) == 64,
+              "ExecReport fills one cache line on the gateway -> strategy ring");
+static_assert(std::has_unique_object_representations_v<OrderIntent> &&
+                  std::has_unique_object_representations_v<ExecReport>,
+              "no implicit padding: records compare bytewise and persist deterministically");
+
+constexpr std::string_view to_string(StrategyKind k) noexcept {
+  constexpr std::string_view kNames[] = {"grinding",     "bundle_arb", "cross_venue_arb",
+                                         "monotonicity", "exit",       "manual"};
+  return kNames[static_cast<int>(k)];
+}
+constexpr std::string_view to_string(TimeInForce t) noexcept {
+  constexpr std::string_view kNames[] = {"gtc", "ioc", "fok"};
+  return kNames[static_cast<int>(t)];
+}
+constexpr std::string_view to_string(ExecType t) noexcept {
+  constexpr std::string_view kNames[] = {"accepted", "partial_fill", "fill",  "cancelled",
+                                         "rejected", "expired",      "failed"};
+  return kNames[static_cast<int>(t)];
+}
+constexpr std::string_view to_string(RejectReason r) noexcept {
+  constexpr std::string_view kNames[] = {"none",         "risk",    "slippage", "venue",
+                                         "rate_limited", "timeout", "unwind",   "insufficient_depth"};
+  return kNames[static_cast<int>(r)];
+}
+
+}  // namespace pmx
