@@ -64,6 +64,16 @@ class BookCore {
                                  : ladder(BookSide::ask).for_each_level(max_levels, f, ComplementPrice{});
   }
 
+  // Calls f(Level) -> bool for the levels of `side`, best first, until f returns false.
+  template <typename F>
+  void visit_levels(BookSide side, F&& f) const noexcept {
+    if (side == BookSide::bid) {
+      ladder(BookSide::bid).visit([&](Price p, Qty q) { return f(Level{p, q}); });
+    } else {
+      ladder(BookSide::ask).visit([&](Price p, Qty q) { return f(Level{ComplementPrice{}(p), q}); });
+    }
+  }
+
   // Size at `price` on one side (0 if none, off the grid or out of range).
   Qty qty_at(BookSide side, Price price) const noexcept { return ladder(side).at(stored_price(side, price)); }
   int32_t level_count(BookSide side) const noexcept { return ladder(side).level_count(); }

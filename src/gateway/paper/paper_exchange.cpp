@@ -1,0 +1,253 @@
+#include "pmx/gateway/paper_exchange.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "pmx/book/outcome_depth.h"
+#include "pmx/model/fees.h"
+
+namespace pmx {
+namespace {
+
+bool crosses(Side side, Price offered, Price limit) noexcept {
+  return side == Side::buy ? offered <= limit : offered >= limit;
+}
+
+}  // namespace
+
+PaperExchange::PaperExchange(const MarketUniverse& universe, PaperExchangeOptions options)
+    : universe_(universe),
+      options_(options),
+      books_(/*create_on_first_event=*/false),
+      orders_(options.max_open_orders),
+      reports_(size_t{options.max_open_orders} * 16 + 64),
+      rng_state_(options.seed) {
+  for (const MarketInfo& m : universe.markets()) {
+    if (m.id.valid()) books_.ensure(m.id, m.venue, m.tick);
+  }
+  free_slots_.reserve(orders_.size());
+  for (size_t i = orders_.size(); i-- > 0;)
+    free_slots_.push_back(static_cast<uint32_t>(i));
+  if (options_.latency_max_ns < options_.latency_min_ns) options_.latency_max_ns = options_.latency_min_ns;
+}
+
+// splitmix64: tiny, seedable, and the same sequence on every platform.
+uint64_t PaperExchange::next_random() noexcept {
+  uint64_t z = (rng_state_ += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+int64_t PaperExchange::latency() noexcept {
+  const auto span = static_cast<uint64_t>(options_.latency_max_ns - options_.latency_min_ns) + 1;
+  return options_.latency_min_ns + static_cast<int64_t>(next_random() % span);
+}
+
+bool PaperExchange::submit(const OrderIntent& intent, WallNanos now) noexcept {
+  ++counters_.submitted;
+  if (free_slots_.empty()) {
+    ++counters_.rejected_full;
+    Order rejected;
+    rejected.intent = intent;
+    report(rejected, ExecType::rejected, RejectReason::venue, Price{}, Qty{}, Money{}, Liquidity::taker, now);
+    return false;
+  }
+  Order& order = orders_[free_slots_.back()];
+  free_slots_.pop_back();
+  order = Order{};
+  order.intent = intent;
+  order.stage = Stage::in_flight;
+  order.arrival = WallNanos{now.ns + latency()};
+  ++open_count_;
+  return true;
+}
+
+bool PaperExchange::cancel(uint64_t intent_id, WallNanos now) noexcept {
+  for (Order& order : orders_) {
+    if (order.stage != Stage::free && order.intent.intent_id == intent_id) {
+      if (order.cancel_at.ns == 0) order.cancel_at = WallNanos{now.ns + latency()};
+      return true;
+    }
+  }
+  return false;
+}
+
+// Due work in time order: arrivals and cancels at or before `now`, earliest first (ties by
+// slot), so reports come out as a venue would send them.
+void PaperExchange::process_due(WallNanos now) noexcept {
+  for (;;) {
+    Order* next = nullptr;
+    WallNanos next_at{INT64_MAX};
+    for (Order& order : orders_) {
+      WallNanos at{INT64_MAX};
+      if (order.stage == Stage::in_flight) at = order.arrival;
+      if (order.stage == Stage::resting && order.cancel_at.ns != 0) at = order.cancel_at;
+      if (at <= now && at < next_at) {
+        next = &order;
+        next_at = at;
+      }
+    }
+    if (next == nullptr) return;
+    if (next->stage == Stage::in_flight) {
+      arrive(*next, next_at);
+    } else {
+      ++counters_.cancels;
+      finish(*next, ExecType::cancelled, RejectReason::none, next_at);
+    }
+  }
+}
+
+void PaperExchange::arrive(Order& order, WallNanos now) noexcept {
+  const OrderIntent& in = order.intent;
+  if (order.cancel_at.ns != 0 && order.cancel_at <= now) {  // the cancel overtook the order
+    ++counters_.cancels;
+    finish(order, ExecType::cancelled, RejectReason::none, now);
+    return;
+  }
+  if (!books_.has(in.instrument) || books_.stale(in.instrument) || in.qty.units <= 0) {
+    ++counters_.rejected_no_book;
+    finish(order, ExecType::rejected, RejectReason::venue, now);
+    return;
+  }
+  report(order, ExecType::accepted, RejectReason::none, Price{}, Qty{}, Money{}, Liquidity::taker, now);
+
+  if (in.tif == TimeInForce::fok) {
+    const Qty available = books_.visit(in.instrument, [&](const auto& book) {
+      return takeable_through(book, in.outcome, in.side, in.limit_price);
+    });
+    if (available < in.qty) {
+      finish(order, ExecType::cancelled, RejectReason::insufficient_depth, now);
+      return;
+    }
+  }
+  // Take the marketable part level by level. Levels are copied out first: fill() reports
+  // and must not run inside the book's visit.
+  struct Take {
+    Price price;
+    Qty qty;
+  };
+  Take takes[64];
+  int n = 0;
+  int64_t left = in.qty.units;
+  books_.visit(in.instrument, [&](const auto& book) {
+    visit_takeable(book, in.outcome, in.side, [&](Level l) {
+      if (!crosses(in.side, l.price, in.limit_price) || n == 64) return false;
+      const int64_t q = std::min(left, l.qty.units);
+      takes[n++] = Take{l.price, Qty{q}};
+      left -= q;
+      return left > 0;
+    });
+    return 0;
+  });
+  for (int i = 0; i < n; ++i) {
+    fill(order, slipped(takes[i].price, in.side, in.limit_price), takes[i].qty, Liquidity::taker, now);
+  }
+  if (order.stage == Stage::free) return;  // filled completely
+  if (in.tif != TimeInForce::gtc) {
+    finish(order, ExecType::cancelled, RejectReason::none, now);
+    return;
+  }
+  order.stage = Stage::resting;
+  order.queue_ahead = books_.visit(
+      in.instrument, [&](const auto& book) { return resting_at(book, in.outcome, in.side, in.limit_price); });
+}
+
+Price PaperExchange::slipped(Price price, Side side, Price limit) noexcept {
+  if (options_.max_slippage_pct <= 0.0) return price;
+  const double fraction = static_cast<double>(next_random() >> 11) * 0x1.0p-53;  // [0, 1)
+  const auto ticks =
+      static_cast<int32_t>(std::floor(price.ticks * options_.max_slippage_pct / 100.0 * fraction));
+  const Price moved = side == Side::buy ? Price{price.ticks + ticks} : Price{price.ticks - ticks};
+  return side == Side::buy ? std::min(moved, limit) : std::max(moved, limit);
+}
+
+void PaperExchange::fill(Order& order, Price price, Qty qty, Liquidity liquidity, WallNanos now) noexcept {
+  if (qty.units <= 0) return;
+  const MarketInfo* market = universe_.market(order.intent.instrument);
+  const Money fee =
+      market != nullptr ? trading_fee(order.intent.venue, price, qty, liquidity, market->fees) : Money{};
+  order.filled = order.filled + qty;
+  ++counters_.fills;
+  const bool done = order.filled >= order.intent.qty;
+  report(order, done ? ExecType::fill : ExecType::partial_fill, RejectReason::none, price, qty, fee,
+         liquidity, now);
+  if (done) release(order);
+}
+
+void PaperExchange::finish(Order& order, ExecType type, RejectReason reason, WallNanos now) noexcept {
+  report(order, type, reason, Price{}, Qty{}, Money{}, Liquidity::taker, now);
+  release(order);
+}
+
+void PaperExchange::release(Order& order) noexcept {
+  order.stage = Stage::free;
+  free_slots_.push_back(static_cast<uint32_t>(&order - orders_.data()));
+  --open_count_;
+}
+
+void PaperExchange::report(const Order& order, ExecType type, RejectReason reason, Price price, Qty qty,
+                           Money fee, Liquidity liquidity, WallNanos now) noexcept {
+  if (report_tail_ - report_head_ == reports_.size()) {
+    ++counters_.reports_dropped;
+    return;
+  }
+  ExecReport& r = reports_[report_tail_++ % reports_.size()];
+  r = ExecReport{};
+  r.intent_id = order.intent.intent_id;
+  r.instrument = order.intent.instrument;
+  r.venue = order.intent.venue;
+  r.side = order.intent.side;
+  r.outcome = order.intent.outcome;
+  r.type = type;
+  r.fill_price = price;
+  r.reason = reason;
+  r.liquidity = liquidity;
+  r.fill_qty = qty;
+  r.cumulative_qty = order.filled;
+  r.fee = fee;
+  r.ts = now;
+  r.group_id = order.intent.group_id;
+}
+
+void PaperExchange::on_market_event(const MarketEvent& event, WallNanos now) noexcept {
+  const BookSet::Applied applied = books_.apply(event);
+  if (open_count_ == 0) return;
+  if (event.type == EventType::trade) {
+    on_trade(event, now);
+  } else if (applied == BookSet::Applied::level || applied == BookSet::Applied::snapshot) {
+    on_book_change(event.instrument, now);
+  }
+}
+
+// A trade at a resting order's price eats the queue ahead of it first, then the order (a maker
+// fill). Simplified: any trade at the price counts, whichever side the aggressor hit.
+void PaperExchange::on_trade(const MarketEvent& event, WallNanos now) noexcept {
+  for (Order& order : orders_) {
+    if (order.stage != Stage::resting || order.intent.instrument != event.instrument) continue;
+    if (outcome_price(order.intent.outcome, event.price) != order.intent.limit_price) continue;
+    const int64_t ahead = order.queue_ahead.units - event.qty.units;
+    order.queue_ahead = Qty{std::max<int64_t>(ahead, 0)};
+    if (ahead >= 0) continue;
+    const Qty remaining = order.intent.qty - order.filled;
+    fill(order, order.intent.limit_price, Qty{std::min(-ahead, remaining.units)}, Liquidity::maker, now);
+  }
+}
+
+// The book moved through a resting order's price: it trades at its own price, up to the size now
+// offered through it.
+void PaperExchange::on_book_change(InstrumentId instrument, WallNanos now) noexcept {
+  if (books_.stale(instrument)) return;
+  for (Order& order : orders_) {
+    if (order.stage != Stage::resting || order.intent.instrument != instrument) continue;
+    const OrderIntent& in = order.intent;
+    const Qty offered = books_.visit(instrument, [&](const auto& book) {
+      return takeable_through(book, in.outcome, in.side, in.limit_price);
+    });
+    if (offered.units <= 0) continue;
+    const Qty remaining = in.qty - order.filled;
+    fill(order, in.limit_price, Qty{std::min(offered.units, remaining.units)}, Liquidity::maker, now);
+  }
+}
+
+}  // namespace pmx
