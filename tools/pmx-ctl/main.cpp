@@ -2,6 +2,7 @@
 //
 //   pmx-ctl [--instance NAME] [--timeout S] status [--json]
 //   pmx-ctl ... kill [--close-positions] | resume | mode paper|live | set KEY=VALUE
+//   pmx-ctl sign --venue kalshi ... | order --dry-run ...   (no engine: sign_command.h, order_command.h)
 //
 // Every command waits for the engine's acknowledgement. Exit codes:
 //   0  the engine applied it (its reply is printed)       2  no engine, wrong layout, bad usage
@@ -22,6 +23,9 @@
 #include "pmx/core/clock.h"
 #include "pmx/shm/segment.h"
 #include "pmx/shm/snapshot.h"
+
+#include "order_command.h"
+#include "sign_command.h"
 
 namespace {
 
@@ -156,6 +160,11 @@ Subcommand add_set(CLI::App& app) {
           }};
 }
 
+// sign and order run without an engine: the instance options do not apply.
+Subcommand offline(pmx::ctl::OfflineSubcommand sub) {
+  return {sub.app, [run = std::move(sub.run)](const Options&) { return run(); }};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -170,8 +179,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.require_subcommand(1);
 
-  const std::vector<Subcommand> subcommands = {add_status(app), add_kill(app), add_resume(app), add_mode(app),
-                                               add_set(app)};
+  const std::vector<Subcommand> subcommands = {add_status(app),
+                                               add_kill(app),
+                                               add_resume(app),
+                                               add_mode(app),
+                                               add_set(app),
+                                               offline(pmx::ctl::add_sign(app)),
+                                               offline(pmx::ctl::add_order(app))};
 
   try {
     app.parse(argc, argv);
