@@ -405,6 +405,10 @@ void KalshiFeed::resume() noexcept {
   impl_->stopped = false;
 }
 
+void KalshiFeed::handle_frame(std::string_view frame, MonoNanos received) noexcept {
+  impl_->on_frame(frame, received);
+}
+
 KalshiFeedState KalshiFeed::state() const noexcept {
   return impl_->state;
 }

@@ -141,6 +141,10 @@ class KalshiFeed {
   void stop();
   void resume() noexcept;
 
+  // The per-frame path the socket calls for every text frame (tap, copy, parse, push). Public so
+  // that tests can drive it without a socket (the no-allocation test).
+  void handle_frame(std::string_view frame, MonoNanos received) noexcept;
+
   KalshiFeedState state() const noexcept;
   const KalshiFeedCounters& counters() const noexcept;
   const FeedCounters& parser_counters() const noexcept;
