@@ -1,7 +1,9 @@
-// Test helper: pmx-venue-sim as a child process on 127.0.0.1, port 0. The constructor reads its
-// "listening on URL" (and "certificate PATH") lines from the child's stdout, with a deadline.
+// Test helper: pmx-venue-sim as a child process on 127.0.0.1, port 0 (or where its --config says).
+// The constructor reads its first "listening on URL" (and "certificate PATH") lines from the
+// child's stdout, with a deadline; next_line() reads the lines after them ("serving ...").
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -19,9 +21,12 @@ class SimProcess {
   explicit SimProcess(std::vector<std::string> args, bool tls = false) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");
+    const bool configured = std::find(args.begin(), args.end(), "--config") != args.end();
     args.insert(args.begin(), PMX_VENUE_SIM_PATH);
-    args.push_back("--port");
-    args.push_back("0");
+    if (!configured) {
+      args.push_back("--port");
+      args.push_back("0");
+    }
     if (tls) args.push_back("--tls");
     pid_ = fork();
     if (pid_ < 0) throw std::runtime_error("fork failed");
@@ -60,6 +65,9 @@ class SimProcess {
   // "ws://127.0.0.1:PORT" (or wss://)
   const std::string& url() const { return url_; }
   const std::string& cert() const { return cert_; }
+
+  // The next line of the child's stdout (throws when none comes within 5 s).
+  std::string next_line() { return read_line(std::chrono::seconds(5)); }
 
   // SIGTERM, then the exit status (0 expected), or -1 if it died of a signal.
   int stop() {

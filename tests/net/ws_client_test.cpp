@@ -379,6 +379,28 @@ TEST(WsClient, MalformedEverySendsBrokenFrames) {
   EXPECT_EQ(r.messages[7], lines[6]);
 }
 
+TEST(WsClient, SyntheticKalshiStreamSendsSnapshotThenDeltasThenTheInjectedError) {
+  SimProcess sim({"--synthetic", "--seed", "4", "--markets", "6", "--pace", "max", "--error-code", "17",
+                  "--error-after", "12"});
+  Recorder r;
+  r.client.connect(sim.url() + kKalshiPath);
+  ASSERT_TRUE(r.wait_open());
+  // KXSIMQ-Q1-Y is the first plain binary's ticker in every synthetic universe.
+  r.client.send_text(
+      R"({"id":1,"cmd":"subscribe","params":{"channels":["orderbook_delta"],"market_tickers":["KXSIMQ-Q1-Y"]}})");
+  ASSERT_TRUE(r.wait([&] { return r.messages.size() >= 14; }));
+  EXPECT_EQ(field(r.messages[0], "type"), "subscribed");
+  EXPECT_EQ(field(r.messages[1], "type"), "orderbook_snapshot");
+  for (size_t i = 1; i <= 12; ++i) {
+    EXPECT_EQ(field(r.messages[i], "market_ticker"), "KXSIMQ-Q1-Y");
+    EXPECT_EQ(seq_of(r.messages[i]), static_cast<int64_t>(i));
+    if (i > 1) {
+      EXPECT_EQ(field(r.messages[i], "type"), "orderbook_delta");
+    }
+  }
+  EXPECT_EQ(r.messages[13], R"({"id":0,"type":"error","msg":{"code":17,"msg":"Internal error"}})");
+}
+
 TEST(WsClient, ReportsConnectFailureWhenNothingListens) {
   // A port that was just free: bind, read the port, close.
   const int fd = socket(AF_INET, SOCK_STREAM, 0);

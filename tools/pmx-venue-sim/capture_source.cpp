@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <fstream>
+#include <map>
+#include <set>
 #include <stdexcept>
 
 #include <boost/json.hpp>
@@ -64,6 +66,89 @@ void classify_frame(SimFrame& frame) {
       collect_assets(e.get_object(), frame);
     }
   }
+}
+
+Universe capture_universe(const FrameSource& source) {
+  constexpr int64_t kFarFuture = 4'102'444'800'000;  // 2100-01-01: a capture says nothing of expiry
+  Universe u;
+  std::map<std::string, size_t> kalshi;  // ticker -> market index
+  std::map<std::string, size_t> poly;    // condition id -> market index
+  std::map<std::string, size_t> events;  // Kalshi event ticker -> event index
+  std::set<std::string> assets;
+  auto add_poly_asset = [&](const std::string& condition, const std::string& asset) {
+    if (condition.empty() || asset.empty() || !assets.insert(asset).second) return;
+    auto [it, fresh] = poly.try_emplace(condition, u.markets.size());
+    if (fresh) {
+      SimMarket m;
+      m.venue = Venue::polymarket;
+      m.key = condition;
+      m.event_key = condition;
+      m.slug = condition;
+      m.title = condition;
+      m.close_ms = kFarFuture;
+      u.markets.push_back(std::move(m));
+      SimEvent e;
+      e.venue = Venue::polymarket;
+      e.key = condition;
+      e.slug = condition;
+      e.title = condition;
+      e.markets = {it->second};
+      u.events.push_back(std::move(e));
+    }
+    SimMarket& m = u.markets[it->second];
+    if (m.yes_token.empty()) {
+      m.yes_token = asset;
+    } else if (m.no_token.empty()) {
+      m.no_token = asset;
+    }
+  };
+  for (const auto& f : source.frames) {
+    if (f.venue == Venue::kalshi) {
+      if (f.market_ticker.empty() || kalshi.contains(f.market_ticker)) continue;
+      SimMarket m;
+      m.venue = Venue::kalshi;
+      m.key = f.market_ticker;
+      const size_t dash = m.key.rfind('-');
+      m.event_key = dash == std::string::npos ? m.key : m.key.substr(0, dash);
+      const size_t first_dash = m.key.find('-');
+      m.series_key = first_dash == std::string::npos ? m.key : m.key.substr(0, first_dash);
+      m.title = m.key;
+      m.outcome = m.key;
+      m.close_ms = kFarFuture;
+      kalshi[m.key] = u.markets.size();
+      auto [ev, fresh] = events.try_emplace(m.event_key, u.events.size());
+      if (fresh) {
+        SimEvent e;
+        e.venue = Venue::kalshi;
+        e.key = m.event_key;
+        e.series_key = m.series_key;
+        e.title = m.event_key;
+        u.events.push_back(std::move(e));
+      }
+      u.events[ev->second].markets.push_back(u.markets.size());
+      u.markets.push_back(std::move(m));
+      continue;
+    }
+    boost::system::error_code ec;
+    json::value v = json::parse(f.text, ec);
+    if (ec) continue;
+    auto visit = [&](const json::object& event) {
+      const std::string condition = string_field(event, "market");
+      add_poly_asset(condition, string_field(event, "asset_id"));
+      if (const auto* changes = event.if_contains("price_changes"); changes && changes->is_array()) {
+        for (const auto& c : changes->get_array()) {
+          if (c.is_object()) add_poly_asset(condition, string_field(c.get_object(), "asset_id"));
+        }
+      }
+    };
+    if (v.is_object()) visit(v.get_object());
+    if (v.is_array()) {
+      for (const auto& e : v.get_array()) {
+        if (e.is_object()) visit(e.get_object());
+      }
+    }
+  }
+  return u;
 }
 
 void load_capture_file(FrameSource& source, const std::string& path, std::optional<Venue> bare_venue) {

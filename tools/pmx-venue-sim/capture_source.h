@@ -1,8 +1,6 @@
-// The venue simulator's data: frames to replay, loaded whole at start-up.
-//
-// FrameSource is the extension point for other data: today only capture files feed it
-// (load_capture_file); a seeded synthetic market generator is planned as a second producer of the
-// same SimFrame list (or of a lazy source with the same shape).
+// The venue simulator's data: frames to replay, loaded whole at start-up, or the options of the
+// seeded synthetic market that each connection generates lazily (synthetic_market.h), plus the
+// universe of markets its REST endpoints list.
 //
 // Capture lines are `<receive_ts_ns>\t<venue>\t<frame>` (pmx-record's format, see
 // include/pmx/feed/capture.h) or, when a default venue is given, bare frames one per line (the
@@ -17,28 +15,29 @@
 
 #include "pmx/core/types.h"
 
+#include "sim_frame.h"
+#include "sim_universe.h"
+#include "synthetic_market.h"
+
 namespace pmx::sim {
 
-struct SimFrame {
-  int64_t ts_ns = 0;  // recorded receive time; 0 for bare frames
-  Venue venue = Venue::kalshi;
-  std::string text;  // the frame, verbatim
-  // Derived once at load time:
-  std::string type;                    // Kalshi "type" / Polymarket first "event_type"
-  std::string market_ticker;           // Kalshi msg.market_ticker
-  std::vector<std::string> asset_ids;  // Polymarket asset ids the frame touches
-  bool has_sid = false;                // Kalshi envelope fields present, to be rewritten
-  bool has_seq = false;
-};
-
 struct FrameSource {
-  std::vector<SimFrame> frames;  // in replay order
+  std::vector<SimFrame> frames;  // in replay order (capture mode)
+  // Set in synthetic mode: every connection runs its own SyntheticMarket with these options and
+  // `frames` stays empty.
+  std::optional<SyntheticOptions> synthetic;
+  Universe universe;  // what the REST endpoints list
 
   size_t count(Venue v) const;
 };
 
 // Appends the frames of `path` to `source`. Throws std::runtime_error with "path:line: why".
 void load_capture_file(FrameSource& source, const std::string& path, std::optional<Venue> bare_venue);
+
+// The instruments the capture's frames touch, as a minimal universe: one Kalshi market per
+// market_ticker (event ticker = the ticker up to its last '-'), one Polymarket market per
+// condition id with the asset ids seen in it as its tokens (first seen = "Yes").
+Universe capture_universe(const FrameSource& source);
 
 // Fills the derived fields of `frame` from its text (malformed JSON leaves them empty).
 void classify_frame(SimFrame& frame);

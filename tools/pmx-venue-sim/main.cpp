@@ -1,6 +1,8 @@
 // pmx-venue-sim: a loopback WebSocket server that speaks Kalshi's and Polymarket's market-data
 // protocols, replays captured frames and injects faults, so feed handlers and the engine can be
 // tested without a venue. See --help.
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,13 +17,15 @@
 #include "pmx/net/ws_url.h"
 
 #include "capture_source.h"
+#include "pairs_toml.h"
+#include "rest_api.h"
 #include "sim_server.h"
 #include "tls_cert.h"
 
 namespace {
 
 constexpr const char* kDescription =
-    R"(pmx-venue-sim: loopback Kalshi + Polymarket market-data WebSocket venue.
+    R"(pmx-venue-sim: loopback Kalshi + Polymarket market-data venue (WebSocket + REST market lists).
 
 Venues (paths on every listener, or exactly the URLs of --config):
   Kalshi      /trade-api/ws/v2  handshake auth (KALSHI-ACCESS-KEY/-TIMESTAMP/-SIGNATURE, RSA-PSS
@@ -33,19 +37,37 @@ Venues (paths on every listener, or exactly the URLs of --config):
   Polymarket  /ws/market        {"assets_ids":[...],"type":"market"} subscribes (an empty list
               means every asset), {"operation":"unsubscribe",...} unsubscribes, text PING -> PONG.
 
+REST (plain HTTP GET on the same listeners, keep-alive; https with TLS):
+  Kalshi      /trade-api/v2/markets (cursor, limit <= 1000, event_ticker, series_ticker, tickers,
+              status), /trade-api/v2/markets/{ticker}, /trade-api/v2/events (with_nested_markets,
+              cursor, limit <= 200), /trade-api/v2/events/{event_ticker} (mutually_exclusive)
+  Polymarket  CLOB /markets (next_cursor: "MA==" first, "LTE=" last), /markets/{condition_id};
+              Gamma /events (limit, offset, id, slug; negRisk grouping), /events/{id}
+  With --config they sit at the paths of [venues.kalshi] rest_url and [venues.polymarket]
+  rest_url / gamma_url. A capture serves minimal lists of the instruments its frames touch.
+
 Data: --capture FILE replays frames (lines "<receive_ts_ns>\t<venue>\t<frame>", or bare frames
 one per line with --venue), each venue's frames to that venue's subscribers, from the start for
-every new connection, once the connection has subscribed. A seeded synthetic market generator is
-planned as a second data source (extension point: FrameSource in tools/pmx-venue-sim/
-capture_source.h); it is not implemented yet.
+every new connection, once the connection has subscribed.
+--synthetic [--seed N] [--markets N] generates a deterministic market instead (same seed and
+--start-ms: same frames): a strike ladder ("above X", briefly non-monotone now and then),
+mutually exclusive events (Kalshi mutually_exclusive, Polymarket neg-risk) whose prices sum near
+1 and now and then below, binaries closing within hours that drift to 0 or 1, plain binaries; all
+but the ladder listed on both venues with small divergences. Each connection runs its own copy
+from the start: Kalshi gets an orderbook_snapshot per subscribed market then orderbook_delta;
+Polymarket a book per token then price_change. It runs at virtual-time pace (--step-ms per step)
+unless --pace max. --write-pairs FILE writes the cross-venue pairs TOML the engine reads.
 
 Faults count replayed data frames per connection (n = 1, 2, ...): --drop-every N skips frame n
 when N divides n (its seq is used up: a gap), --duplicate-every N sends it twice,
 --malformed-every N sends its first half, --disconnect-after N closes the connection (code 1001)
-after N frames, on every connection; --delay-ms N waits N ms before every frame.
+after N frames, on every connection; --delay-ms N waits N ms before every frame;
+--error-code C --error-after N sends Kalshi {"id":0,"type":"error","msg":{"code":C,"msg":...}}
+after frame N (10, 17, 25 are terminal: the subscription that carried frame N ends).
 
-Output: one line "listening on ws://HOST:PORT" (wss:// with TLS) per listener on stdout, first
-thing, then "certificate PATH" when TLS is on. SIGINT/SIGTERM exit 0.)";
+Output on stdout: one line "listening on ws://HOST:PORT" (wss:// with TLS) per listener, first
+thing, then "certificate PATH" when TLS is on, then one line per endpoint served,
+"serving <venue> <api> <URL>" (api: ws, rest, clob, gamma). SIGINT/SIGTERM exit 0.)";
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -59,26 +81,61 @@ bool is_loopback(const std::string& bind) {
   return bind == "127.0.0.1" || bind == "::1" || bind == "localhost" || bind.starts_with("127.");
 }
 
-// Adds `url`'s host:port/path to the listeners, merging routes that share a host and port.
-void add_config_route(std::vector<pmx::sim::ListenerSpec>& listeners, const std::string& url_text,
-                      pmx::Venue venue, bool allow_non_loopback) {
+// The listener for `url_text`'s host and port (http(s):// read as ws(s)://), added if new.
+pmx::sim::ListenerSpec& config_listener(std::vector<pmx::sim::ListenerSpec>& listeners,
+                                        const std::string& url_text, bool allow_non_loopback,
+                                        std::string& path) {
+  std::string as_ws = url_text;
+  if (as_ws.starts_with("http://")) as_ws.replace(0, 4, "ws");
+  if (as_ws.starts_with("https://")) as_ws.replace(0, 5, "wss");
   std::string error;
-  auto url = pmx::net::parse_ws_url(url_text, &error);
-  if (!url) throw std::runtime_error("--config: " + error);
+  auto url = pmx::net::parse_ws_url(as_ws, &error);
+  if (!url) throw std::runtime_error("--config: " + url_text + ": " + error);
   std::string bind = url->host == "localhost" ? "127.0.0.1" : url->host;
   if (!is_loopback(bind) && !allow_non_loopback) {
     throw std::runtime_error("--config: " + url_text +
                              " is not a loopback address; pass --allow-non-loopback");
   }
-  const std::string path(url->path());
+  path = std::string(url->path());
   for (auto& l : listeners) {
     if (l.bind == bind && l.port == url->port) {
-      if (l.tls != url->tls) throw std::runtime_error("--config: ws:// and wss:// on one port: " + url_text);
-      l.routes.push_back({path, venue});
-      return;
+      if (l.tls != url->tls) throw std::runtime_error("--config: plain and TLS on one port: " + url_text);
+      return l;
     }
   }
-  listeners.push_back({bind, url->port, url->tls, {{path, venue}}});
+  listeners.push_back({bind, url->port, url->tls, {}, {}});
+  return listeners.back();
+}
+
+void add_config_route(std::vector<pmx::sim::ListenerSpec>& listeners, const std::string& url_text,
+                      pmx::Venue venue, bool allow_non_loopback) {
+  std::string path;
+  config_listener(listeners, url_text, allow_non_loopback, path).routes.push_back({path, venue});
+}
+
+void add_config_rest(std::vector<pmx::sim::ListenerSpec>& listeners, const std::string& url_text,
+                     pmx::sim::RestApi api, bool allow_non_loopback) {
+  std::string path;
+  auto& listener = config_listener(listeners, url_text, allow_non_loopback, path);
+  if (path == "/") path.clear();
+  while (!path.empty() && path.back() == '/')
+    path.pop_back();
+  listener.rest.push_back({path, api});
+}
+
+// "serving ..." lines for one bound listener whose URL is `url` ("ws://127.0.0.1:9101").
+void print_served(const pmx::sim::ListenerSpec& spec, const std::string& url) {
+  const std::string http = (spec.tls ? "https" : "http") + url.substr(url.find(':'));
+  for (const auto& r : spec.routes) {
+    std::printf("serving %s ws %s%s\n", r.venue == pmx::Venue::kalshi ? "kalshi" : "polymarket", url.c_str(),
+                r.path.c_str());
+  }
+  for (const auto& r : spec.rest) {
+    const char* what = r.api == pmx::sim::RestApi::kalshi            ? "kalshi rest"
+                       : r.api == pmx::sim::RestApi::polymarket_clob ? "polymarket clob"
+                                                                     : "polymarket gamma";
+    std::printf("serving %s %s%s\n", what, http.c_str(), r.prefix.c_str());
+  }
 }
 
 }  // namespace
@@ -103,15 +160,22 @@ int main(int argc, char** argv) {
   uint64_t malformed_every = 0;
   uint64_t disconnect_after = 0;
   int delay_ms = 0;
+  int error_code = 0;
+  uint64_t error_after = 0;
+  bool synthetic = false;
+  pmx::sim::SyntheticOptions synthetic_options;
+  int64_t start_ms = -1;
+  std::string pairs_path;
 
   app.add_option("--capture", captures, "Capture file to replay (repeatable; frames in file order)")
       ->check(CLI::ExistingFile);
   app.add_option("--venue", venue_name, "Venue of bare frames in the capture files: kalshi | polymarket")
       ->check(CLI::IsMember({"kalshi", "polymarket"}));
-  app.add_option("--pace", pace_name,
-                 "recorded (keep the capture's gaps between frames) | max (as fast as written)")
-      ->check(CLI::IsMember({"recorded", "max"}))
-      ->capture_default_str();
+  app.add_option(
+         "--pace", pace_name,
+         "recorded (keep the capture's gaps between frames, or the synthetic virtual clock) | max (as "
+         "fast as written); default: max for a capture, recorded for --synthetic")
+      ->check(CLI::IsMember({"recorded", "max"}));
   app.add_option("--port", port, "Port of the one listener; 0 picks a free one (printed)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
@@ -126,8 +190,8 @@ int main(int argc, char** argv) {
       "Where the generated certificate goes (default: a fresh /tmp/pmx-venue-sim-* removed at exit)");
   app.add_option(
          "--config", config_path,
-         "Engine TOML: listen exactly at [venues.kalshi]/[venues.polymarket] ws_url (wss:// turns TLS on); "
-         "replaces --port/--bind")
+         "Engine TOML: listen exactly at [venues.kalshi] ws_url/rest_url and [venues.polymarket] "
+         "ws_url/rest_url/gamma_url (wss:// or https://, or --tls, turn TLS on); replaces --port/--bind")
       ->check(CLI::ExistingFile);
   app.add_option(
          "--kalshi-public-key", kalshi_public_key,
@@ -142,6 +206,23 @@ int main(int argc, char** argv) {
   app.add_option("--disconnect-after", disconnect_after, "Close each connection after N replayed frames");
   app.add_option("--delay-ms", delay_ms, "Wait N ms before every replayed frame")
       ->check(CLI::Range(0, 3'600'000));
+  app.add_option("--error-code", error_code, "Kalshi error code to inject (10, 17, 25 are terminal)")
+      ->check(CLI::Range(1, 99));
+  app.add_option("--error-after", error_after, "Inject the --error-code frame after N replayed frames")
+      ->check(CLI::Range(uint64_t{1}, UINT64_MAX));
+  app.add_flag("--synthetic", synthetic, "Serve a seeded synthetic market instead of a capture");
+  app.add_option("--seed", synthetic_options.seed, "Synthetic market seed")->capture_default_str();
+  app.add_option("--markets", synthetic_options.markets,
+                 "Synthetic Kalshi markets (Polymarket lists all but the ladder)")
+      ->check(CLI::Range(1, 10'000))
+      ->capture_default_str();
+  app.add_option("--step-ms", synthetic_options.step_ms, "Synthetic virtual time per step")
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}))
+      ->capture_default_str();
+  app.add_option("--start-ms", start_ms,
+                 "Synthetic clock origin, epoch ms (default: now); close times follow it")
+      ->check(CLI::Range(int64_t{0}, int64_t{4'102'444'800'000}));
+  app.add_option("--write-pairs", pairs_path, "Write the synthetic cross-venue pairs TOML to FILE");
   app.add_flag("--verbose", options.verbose, "Log connections, commands and refusals to stderr");
   CLI11_PARSE(app, argc, argv);
 
@@ -152,10 +233,40 @@ int main(int argc, char** argv) {
     if (!venue_name.empty()) bare = venue_name == "kalshi" ? pmx::Venue::kalshi : pmx::Venue::polymarket;
     for (const auto& c : captures)
       pmx::sim::load_capture_file(source, c, bare);
+    if (synthetic && !captures.empty())
+      throw std::runtime_error("--synthetic and --capture exclude each other");
+    if (!synthetic && (app.count("--seed") || app.count("--markets") || app.count("--step-ms") ||
+                       app.count("--start-ms") || !pairs_path.empty()))
+      throw std::runtime_error("--seed, --markets, --step-ms, --start-ms and --write-pairs need --synthetic");
+    if ((error_code != 0) != (error_after != 0))
+      throw std::runtime_error("--error-code and --error-after go together");
+    if (synthetic) {
+      synthetic_options.start_ms = start_ms >= 0 ? start_ms
+                                                 : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       std::chrono::system_clock::now().time_since_epoch())
+                                                       .count();
+      source.synthetic = synthetic_options;
+      source.universe = pmx::sim::SyntheticMarket(synthetic_options).universe();
+      if (!pairs_path.empty()) {
+        std::ofstream out(pairs_path, std::ios::binary | std::ios::trunc);
+        out << pmx::sim::pairs_toml(
+            source.universe,
+            fmt::format("Cross-venue pairs of pmx-venue-sim --synthetic --seed {} --markets {} "
+                        "--start-ms {} (generated; do not edit).",
+                        synthetic_options.seed, synthetic_options.markets, synthetic_options.start_ms));
+        if (!out.flush()) throw std::runtime_error("--write-pairs " + pairs_path + ": cannot write");
+      }
+    } else {
+      source.universe = pmx::sim::capture_universe(source);
+    }
 
-    options.pace = pace_name == "recorded" ? pmx::sim::Pace::recorded : pmx::sim::Pace::max;
-    options.faults = {drop_every, duplicate_every, malformed_every, disconnect_after,
-                      std::chrono::milliseconds(delay_ms)};
+    // A synthetic market runs at its virtual clock's pace unless --pace says otherwise.
+    const bool recorded =
+        app.count("--pace") ? pace_name == "recorded" : synthetic || pace_name == "recorded";
+    options.pace = recorded ? pmx::sim::Pace::recorded : pmx::sim::Pace::max;
+    options.faults = {
+        drop_every, duplicate_every, malformed_every, disconnect_after, std::chrono::milliseconds(delay_ms),
+        error_code, error_after};
     if (!kalshi_public_key.empty()) options.kalshi_public_key_pem = read_file(kalshi_public_key);
 
     if (!config_path.empty()) {
@@ -166,6 +277,12 @@ int main(int argc, char** argv) {
                        allow_non_loopback);
       add_config_route(options.listeners, config.venues.polymarket.ws_url, pmx::Venue::polymarket,
                        allow_non_loopback);
+      add_config_rest(options.listeners, config.venues.kalshi.rest_url, pmx::sim::RestApi::kalshi,
+                      allow_non_loopback);
+      add_config_rest(options.listeners, config.venues.polymarket.rest_url,
+                      pmx::sim::RestApi::polymarket_clob, allow_non_loopback);
+      add_config_rest(options.listeners, config.venues.polymarket.gamma_url,
+                      pmx::sim::RestApi::polymarket_gamma, allow_non_loopback);
       if (tls) {
         for (auto& l : options.listeners)
           l.tls = true;
@@ -179,7 +296,10 @@ int main(int argc, char** argv) {
           {bind == "localhost" ? "127.0.0.1" : bind,
            static_cast<uint16_t>(port),
            tls,
-           {{"/trade-api/ws/v2", pmx::Venue::kalshi}, {"/ws/market", pmx::Venue::polymarket}}});
+           {{"/trade-api/ws/v2", pmx::Venue::kalshi}, {"/ws/market", pmx::Venue::polymarket}},
+           {{"/trade-api/v2", pmx::sim::RestApi::kalshi},
+            {"", pmx::sim::RestApi::polymarket_clob},
+            {"", pmx::sim::RestApi::polymarket_gamma}}});
     }
 
     bool any_tls = false;
@@ -207,11 +327,15 @@ int main(int argc, char** argv) {
       options.key_file = key_file;
     }
 
-    size_t listening = 0;
+    std::vector<std::string> urls;
     pmx::sim::run_server(options, source, [&](const std::string& url) {
       std::printf("listening on %s\n", url.c_str());
-      if (++listening == options.listeners.size() && any_tls)
-        std::printf("certificate %s\n", cert_file.c_str());
+      urls.push_back(url);
+      if (urls.size() == options.listeners.size()) {
+        if (any_tls) std::printf("certificate %s\n", cert_file.c_str());
+        for (size_t i = 0; i < urls.size(); ++i)
+          print_served(options.listeners[i], urls[i]);
+      }
       std::fflush(stdout);
     });
   } catch (const std::exception& e) {

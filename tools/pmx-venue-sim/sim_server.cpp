@@ -121,9 +121,13 @@ class Connection : public std::enable_shared_from_this<Connection<kTls>> {
     for (const auto& r : listener_.routes) {
       if (r.path == path) route = &r;
     }
-    if (!route) return refuse(http::status::not_found, "no venue at " + std::string(path));
-    if (!websocket::is_upgrade(request_))
+    if (!websocket::is_upgrade(request_)) {
+      const size_t q = target.find('?');
+      if (serve_rest(path, q == std::string_view::npos ? std::string_view() : target.substr(q + 1))) return;
+      if (!route) return refuse(http::status::not_found, "no venue at " + std::string(path));
       return refuse(http::status::upgrade_required, "WebSocket upgrade required");
+    }
+    if (!route) return refuse(http::status::not_found, "no venue at " + std::string(path));
     if (route->venue == Venue::kalshi) {
       const std::string why = kalshi_auth_failure(shared_.options, request_, path);
       if (!why.empty()) return refuse(http::status::unauthorized, why);
@@ -140,6 +144,44 @@ class Connection : public std::enable_shared_from_this<Connection<kTls>> {
       self->log("{} connected", self->venue_name_);
       self->read_next();
     });
+  }
+
+  // Answers a REST GET when a route of this listener knows `path`; false when none does.
+  bool serve_rest(std::string_view path, std::string_view query) {
+    for (const auto& r : listener_.rest) {
+      if (!path.starts_with(r.prefix)) continue;
+      const std::string_view below = path.substr(r.prefix.size());
+      if (below.empty() || below.front() != '/') continue;
+      RestResponse answer;
+      if (request_.method() != http::verb::get) {
+        answer = {405, R"({"error":"only GET is served"})"};
+      } else {
+        answer = handle_rest(r.api, below, query, shared_.source.universe);
+        if (answer.status == 404 && answer.body.empty()) continue;  // not this API's path
+      }
+      log("{} {} -> {}", std::string(request_.method_string()), std::string(request_.target()),
+          answer.status);
+      auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(answer.status),
+                                                                     request_.version());
+      res->set(http::field::server, "pmx-venue-sim");
+      res->set(http::field::content_type, "application/json");
+      res->keep_alive(request_.keep_alive());
+      res->body() = std::move(answer.body);
+      res->prepare_payload();
+      http::async_write(
+          ws_.next_layer(), *res, [self = this->shared_from_this(), res](beast::error_code ec, size_t) {
+            if (ec) return self->log("http write failed: {}", ec.message());
+            if (res->keep_alive()) {
+              self->request_ = {};
+              beast::get_lowest_layer(self->ws_).expires_after(std::chrono::seconds(30));
+              return self->read_request();
+            }
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+          });
+      return true;
+    }
+    return false;
   }
 
   void refuse(http::status status, const std::string& why) {

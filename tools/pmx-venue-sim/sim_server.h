@@ -1,5 +1,6 @@
 // The venue simulator's network side (Boost.Beast, in sim_server.cpp only): listeners, TLS, the
-// HTTP upgrade with Kalshi's handshake authentication, and one VenueProtocol per connection.
+// HTTP upgrade with Kalshi's handshake authentication, one VenueProtocol per connection, and the
+// REST market lists (rest_api.h) as plain HTTP GETs on the same listeners (keep-alive).
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "capture_source.h"
+#include "rest_api.h"
 #include "venue_protocol.h"
 
 namespace pmx::sim {
@@ -17,11 +19,19 @@ struct Route {
   Venue venue;
 };
 
+// A REST API served below `prefix` ("/trade-api/v2"; "" for the root). Several may share a
+// prefix: the first that knows the path answers.
+struct RestRoute {
+  std::string prefix;
+  RestApi api = RestApi::kalshi;
+};
+
 struct ListenerSpec {
   std::string bind = "127.0.0.1";
   uint16_t port = 0;  // 0: the kernel picks one
   bool tls = false;
-  std::vector<Route> routes;
+  std::vector<Route> routes;    // WebSocket venues
+  std::vector<RestRoute> rest;  // plain HTTP GETs
 };
 
 struct ServerOptions {
@@ -36,8 +46,9 @@ struct ServerOptions {
   bool verbose = false;
 };
 
-// Binds every listener, calls `on_listening` with each one's URL ("ws://127.0.0.1:PORT"), then
-// serves until SIGINT or SIGTERM. Throws std::runtime_error when a listener cannot bind.
+// Binds every listener, calls `on_listening` with each one's URL ("ws://127.0.0.1:PORT"), in the
+// order of options.listeners, then serves until SIGINT or SIGTERM. REST lists
+// source.universe. Throws std::runtime_error when a listener cannot bind.
 void run_server(const ServerOptions& options, const FrameSource& source,
                 const std::function<void(const std::string& url)>& on_listening);
 

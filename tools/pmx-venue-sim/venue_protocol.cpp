@@ -1,5 +1,6 @@
 #include "venue_protocol.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -84,17 +85,6 @@ bool parse_fixed(std::string_view text, int scale, int64_t& out) {
   return true;
 }
 
-std::string format_fixed(int64_t value, int scale) {
-  int64_t div = 1;
-  for (int i = 0; i < scale; ++i)
-    div *= 10;
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%s%lld.%0*lld", value < 0 ? "-" : "",
-                static_cast<long long>(std::llabs(value) / div), scale,
-                static_cast<long long>(std::llabs(value) % div));
-  return buf;
-}
-
 std::string kalshi_error(int64_t id, int code, std::string_view msg) {
   json::object o{{"id", id}, {"type", "error"}, {"msg", json::object{{"code", code}, {"msg", msg}}}};
   return json::serialize(o);
@@ -136,7 +126,66 @@ std::vector<std::string> string_list(const json::object& params, std::string_vie
   return out;
 }
 
+// Steps scanned without a frame for this connection before next_step yields an empty step, so an
+// endless synthetic stream that routes nothing here neither spins forever nor skips its pacing.
+constexpr size_t kMaxScan = 256;
+
 }  // namespace
+
+std::string_view kalshi_error_text(int code) {
+  switch (code) {
+    case 1:
+      return "Unable to process message";
+    case 2:
+      return "Params required";
+    case 3:
+      return "Channels required";
+    case 4:
+      return "Subscription IDs required";
+    case 5:
+      return "Unknown command";
+    case 6:
+      return "Already subscribed";
+    case 7:
+      return "Unknown subscription ID";
+    case 8:
+      return "Unknown channel name";
+    case 9:
+      return "Authentication required";
+    case 10:
+      return "Channel error";
+    case 11:
+      return "Invalid parameter";
+    case 12:
+      return "Exactly one subscription ID is required";
+    case 13:
+      return "Unsupported action";
+    case 14:
+      return "Market Ticker required";
+    case 15:
+      return "Action required";
+    case 16:
+      return "Market not found";
+    case 17:
+      return "Internal error";
+    case 18:
+      return "Command timeout";
+    case 25:
+      return "Subscription buffer overflow";
+    case 26:
+      return "Subscription market limit exceeded";
+    case 27:
+      return "Too many requests";
+    case 28:
+      return "Underlying tickers required";
+    default:
+      return "Error";
+  }
+}
+
+bool kalshi_error_is_terminal(int code) {
+  return code == 10 || code == 17 || code == 25;
+}
 
 bool rewrite_top_level_int(std::string& frame, std::string_view key, int64_t value) {
   const std::string_view s = frame;
@@ -163,7 +212,9 @@ bool rewrite_top_level_int(std::string& frame, std::string_view key, int64_t val
 }
 
 VenueProtocol::VenueProtocol(Venue venue, const FrameSource& source, Pace pace, FaultOptions faults)
-    : venue_(venue), source_(source), pace_(pace), faults_(faults) {}
+    : venue_(venue), source_(source), pace_(pace), faults_(faults) {
+  if (source.synthetic) synthetic_ = std::make_unique<SyntheticMarket>(*source.synthetic);
+}
 
 void VenueProtocol::on_client_text(std::string_view text, std::vector<std::string>& out) {
   if (venue_ == Venue::kalshi) {
@@ -204,6 +255,11 @@ void VenueProtocol::kalshi_command(std::string_view text, std::vector<std::strin
       out.push_back(json::serialize(json::object{
           {"id", id}, {"type", "subscribed"}, {"msg", json::object{{"channel", c}, {"sid", sub.sid}}}}));
       subs_.push_back(std::move(sub));
+      if (c == "orderbook_delta") {
+        for (const auto& t : tickers) {
+          if (books_.contains(t)) out.push_back(snapshot_frame(t, subs_.back()));
+        }
+      }
     }
     replaying_ = true;
     return;
@@ -289,8 +345,11 @@ void VenueProtocol::polymarket_command(std::string_view text, std::vector<std::s
     if (!e.is_string()) continue;
     if (unsubscribe) {
       assets_.erase(std::string(e.get_string()));
-    } else {
-      assets_.insert(std::string(e.get_string()));
+    } else if (assets_.insert(std::string(e.get_string())).second && synthetic_ &&
+               synthetic_->steps_taken() > 0) {
+      // The stream's initial books are behind us: send this asset's current book, as the venue does.
+      std::string book = synthetic_->polymarket_book_frame(e.get_string());
+      if (!book.empty()) out.push_back(std::move(book));
     }
   }
   if (!unsubscribe) replaying_ = true;
@@ -375,14 +434,34 @@ std::string VenueProtocol::snapshot_frame(const std::string& ticker, KalshiSub& 
       {"type", "orderbook_snapshot"}, {"sid", sub.sid}, {"seq", ++sub.seq}, {"msg", std::move(msg)}});
 }
 
+const SimFrame* VenueProtocol::pull() {
+  if (!synthetic_) return cursor_ < source_.frames.size() ? &source_.frames[cursor_++] : nullptr;
+  while (pending_cursor_ >= pending_.size()) {
+    pending_.clear();
+    pending_cursor_ = 0;
+    synthetic_->step(pending_);
+  }
+  return &pending_[pending_cursor_++];
+}
+
 std::optional<ReplayStep> VenueProtocol::next_step() {
-  while (cursor_ < source_.frames.size()) {
-    const SimFrame& frame = source_.frames[cursor_++];
+  size_t scanned = 0;
+  while (const SimFrame* next = pull()) {
+    const SimFrame& frame = *next;
+    if (synthetic_ && ++scanned > kMaxScan) {
+      ReplayStep idle;  // nothing for this connection yet: keep the virtual clock's pace
+      if (pace_ == Pace::recorded && last_ts_ns_ >= 0 && frame.ts_ns > last_ts_ns_)
+        idle.wait = std::chrono::nanoseconds(frame.ts_ns - last_ts_ns_);
+      if (pace_ == Pace::recorded) last_ts_ns_ = std::max(last_ts_ns_, frame.ts_ns);
+      --pending_cursor_;  // `frame` is looked at again next time
+      return idle;
+    }
     if (frame.venue != venue_) continue;
     std::string text = frame.text;
+    KalshiSub* sub = nullptr;
     if (venue_ == Venue::kalshi) {
       apply_to_book(frame);
-      KalshiSub* sub = kalshi_route(frame);
+      sub = kalshi_route(frame);
       if (!sub) continue;
       if (frame.has_sid) rewrite_top_level_int(text, "sid", sub->sid);
       if (frame.has_seq) rewrite_top_level_int(text, "seq", ++sub->seq);
@@ -405,6 +484,13 @@ std::optional<ReplayStep> VenueProtocol::next_step() {
       step.frames.push_back(text);
       if (faults_.duplicate_every != 0 && n % faults_.duplicate_every == 0)
         step.frames.push_back(std::move(text));
+    }
+    if (venue_ == Venue::kalshi && faults_.error_code != 0 && n == faults_.error_after) {
+      step.frames.push_back(kalshi_error(0, faults_.error_code, kalshi_error_text(faults_.error_code)));
+      if (kalshi_error_is_terminal(faults_.error_code)) {
+        const int64_t sid = sub->sid;
+        std::erase_if(subs_, [&](const KalshiSub& s) { return s.sid == sid; });
+      }
     }
     step.disconnect = faults_.disconnect_after != 0 && n >= faults_.disconnect_after;
     return step;

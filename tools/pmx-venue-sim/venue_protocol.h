@@ -3,7 +3,10 @@
 //
 // Kalshi (/trade-api/ws/v2, REFERENCES.md §1):
 //   subscribe      → {"id":N,"type":"subscribed","msg":{"channel":C,"sid":S}} per channel; the first
-//                    subscription starts the replay. orderbook_delta needs market_ticker(s).
+//                    subscription starts the replay. orderbook_delta needs market_ticker(s); each
+//                    listed market whose book the replay has already passed gets an
+//                    orderbook_snapshot at once (Kalshi sends one on subscribe); the others get
+//                    theirs from the stream.
 //   unsubscribe    → {"id":N,"sid":S,"seq":Q,"type":"unsubscribed"} per sid
 //   list_subscriptions → {"id":N,"type":"ok","msg":[{"channel":C,"sid":S},...]}
 //   get_snapshot (cmd "get_snapshot", or update_subscription with action "get_snapshot")
@@ -18,7 +21,12 @@
 //   "PING" → "PONG"; {"assets_ids":[...],"type":"market"} or {"operation":"subscribe",...} adds
 //   assets and starts the replay; "operation":"unsubscribe" removes them. A frame is sent when it
 //   touches a subscribed asset (or always, while the subscription lists no assets).
-//   Anything else → "INVALID OPERATION".
+//   Anything else → "INVALID OPERATION". In synthetic mode an asset subscribed after the stream
+//   started gets its current `book` at once.
+//
+// Synthetic mode (FrameSource::synthetic set): this connection runs its own SyntheticMarket and
+// pulls its venue's frames from it, step by step, forever; the same routing, seq rewriting,
+// get_snapshot and faults apply as to a capture.
 //
 // Faults count replayed data frames per connection (n = 1, 2, ...; control replies do not count):
 //   drop_every K       frame n with n % K == 0 is not sent; its seq is used up (a gap)
@@ -26,11 +34,15 @@
 //   duplicate_every K  frame n is sent twice
 //   disconnect_after K after frame K the connection is closed (code 1001); a new connection
 //                      starts from the beginning again
+//   error_code C, error_after K (Kalshi) after frame K, {"id":0,"type":"error","msg":{"code":C,
+//                      "msg":...}} (REFERENCES.md §1.5); the terminal codes 10, 17 and 25 also end
+//                      the subscription that carried frame K, so the client must resubscribe
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,7 +61,14 @@ struct FaultOptions {
   uint64_t malformed_every = 0;
   uint64_t disconnect_after = 0;
   std::chrono::milliseconds delay{0};  // before every replayed frame
+  int error_code = 0;                  // Kalshi error frame to inject (0: none)
+  uint64_t error_after = 0;            // ... after this many data frames
 };
+
+// The documented text of a Kalshi WebSocket error code ("Channel error" for 10), or "Error".
+std::string_view kalshi_error_text(int code);
+// True for the codes after which the subscription is gone: 10, 17, 25.
+bool kalshi_error_is_terminal(int code);
 
 struct ReplayStep {
   std::chrono::nanoseconds wait{0};  // before sending `frames`
@@ -91,12 +110,16 @@ class VenueProtocol {
   bool polymarket_wants(const SimFrame& frame) const;
   void apply_to_book(const SimFrame& frame);
   std::string snapshot_frame(const std::string& ticker, KalshiSub& sub) const;
+  const SimFrame* pull();
 
   Venue venue_;
   const FrameSource& source_;
   Pace pace_;
   FaultOptions faults_;
   size_t cursor_ = 0;
+  std::unique_ptr<SyntheticMarket> synthetic_;  // synthetic mode only
+  std::vector<SimFrame> pending_;               // frames of the synthetic step being sent
+  size_t pending_cursor_ = 0;
   bool replaying_ = false;
   uint64_t data_frames_ = 0;
   int64_t last_ts_ns_ = -1;
