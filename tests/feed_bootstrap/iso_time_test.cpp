@@ -1,0 +1,48 @@
+#include "pmx/feed/bootstrap/iso_time.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using pmx::parse_iso8601;
+using pmx::WallNanos;
+
+constexpr int64_t kSecond = 1'000'000'000;
+
+TEST(Iso8601, ParsesKalshiCloseTime) {
+  EXPECT_EQ(parse_iso8601("2099-01-08T15:00:00Z"), WallNanos{4'071'567'600 * kSecond});
+}
+
+TEST(Iso8601, KeepsFractionalSecondsExactly) {
+  EXPECT_EQ(parse_iso8601("1970-01-01T00:00:01.786694Z"), WallNanos{kSecond + 786'694'000});
+  EXPECT_EQ(parse_iso8601("1970-01-01T00:00:00.000000001Z"), WallNanos{1});
+}
+
+TEST(Iso8601, TakesADateAloneAsMidnightUtc) {
+  EXPECT_EQ(parse_iso8601("2024-09-10"), WallNanos{1'725'926'400 * kSecond});
+}
+
+TEST(Iso8601, AppliesZoneOffsets) {
+  EXPECT_EQ(parse_iso8601("2024-09-10T02:00:00+02:00"), parse_iso8601("2024-09-10T00:00:00Z"));
+  EXPECT_EQ(parse_iso8601("2026-07-24 00:00:16+00"), parse_iso8601("2026-07-24T00:00:16Z"));
+  EXPECT_EQ(parse_iso8601("2024-09-09T19:30:00-0430"), parse_iso8601("2024-09-10T00:00:00Z"));
+}
+
+TEST(Iso8601, HandlesLeapDays) {
+  EXPECT_EQ(parse_iso8601("2024-03-01")->ns - parse_iso8601("2024-02-29")->ns, 86'400 * kSecond);
+  EXPECT_FALSE(parse_iso8601("2023-02-29"));
+  EXPECT_FALSE(parse_iso8601("2100-02-29"));
+  EXPECT_TRUE(parse_iso8601("2000-02-29"));
+}
+
+TEST(Iso8601, RejectsMalformedText) {
+  for (const char* bad :
+       {"", "2024", "2024-9-10", "2024-09-10T", "2024-09-10T25:00:00Z", "2024-09-10T10:60:00Z",
+        "2024-09-10T10:00:60Z", "2024-13-01", "2024-00-10", "2024-09-10T10:00:00.Z",
+        "2024-09-10T10:00:00.1234567890Z", "2024-09-10T10:00:00X", "2024-09-10T10:00:00Z ", "1969-12-31",
+        "0001-01-01T00:00:00Z", "2024-09-10T10:00:00+2"}) {
+    EXPECT_FALSE(parse_iso8601(bad)) << bad;
+  }
+}
+
+}  // namespace
