@@ -21,6 +21,8 @@
 
 #include "pmx/net/ws_url.h"
 
+#include "tls_client_context.h"
+
 namespace pmx::net {
 
 namespace asio = boost::asio;
@@ -212,24 +214,8 @@ struct HttpClient::Impl {
   }
 
   bool ensure_tls(std::string& error) {
-    if (tls_ctx) return true;
-    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-    beast::error_code ec;
-    ctx->set_default_verify_paths(ec);
-    if (ec) {
-      error = "tls: cannot load the system CA store: " + ec.message();
-      return false;
-    }
-    if (!options.ca_file.empty()) {
-      ctx->load_verify_file(options.ca_file, ec);
-      if (ec) {
-        error = "tls: cannot load CA file " + options.ca_file + ": " + ec.message();
-        return false;
-      }
-    }
-    tls_ctx = std::move(ctx);
-    return true;
+    if (!tls_ctx) tls_ctx = make_tls_client_context(options.ca_file, error);
+    return tls_ctx != nullptr;
   }
 
   HttpError connect(const WsUrl& url, std::string& message) {

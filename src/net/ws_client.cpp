@@ -25,6 +25,8 @@
 #include "pmx/core/clock.h"
 #include "pmx/net/ws_url.h"
 
+#include "tls_client_context.h"
+
 #if defined(PMX_ASIO_BACKEND_IO_URING) && !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
 #error "PMX_ASIO_BACKEND=io_uring but Asio did not select io_uring (BOOST_ASIO_HAS_IO_URING + DISABLE_EPOLL)"
 #endif
@@ -344,24 +346,8 @@ struct WsClient::Impl {
 
   // Builds the TLS client context on first use: TLS 1.2+, system CAs plus options.ca_file.
   bool ensure_tls(std::string& error) {
-    if (tls_ctx) return true;
-    auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
-    SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-    beast::error_code ec;
-    ctx->set_default_verify_paths(ec);
-    if (ec) {
-      error = "tls: cannot load the system CA store: " + ec.message();
-      return false;
-    }
-    if (!options.ca_file.empty()) {
-      ctx->load_verify_file(options.ca_file, ec);
-      if (ec) {
-        error = "tls: cannot load CA file " + options.ca_file + ": " + ec.message();
-        return false;
-      }
-    }
-    tls_ctx = std::move(ctx);
-    return true;
+    if (!tls_ctx) tls_ctx = make_tls_client_context(options.ca_file, error);
+    return tls_ctx != nullptr;
   }
 
   void report_later(WsDisconnectKind kind, std::string message) {
