@@ -2,34 +2,40 @@
 
 #include <algorithm>
 
+#include "pmx/book/outcome_depth.h"
 #include "pmx/model/fees.h"
 
 namespace pmx {
 namespace {
 
-constexpr Price complement(Price p) noexcept {
-  return Price{Price::kTicksPerDollar - p.ticks};
+// A Polymarket instrument is one outcome token, always YES of itself: it has no NO side to trade.
+bool tradeable(const PolymarketBook&, Outcome outcome) noexcept {
+  return outcome == Outcome::yes;
+}
+bool tradeable(const KalshiBook&, Outcome) noexcept {
+  return true;
 }
 
-// Copies up to out.size() levels of `side`, best first, each price mapped through `map`.
-template <typename Book, typename Map>
-size_t copy_levels(const Book& book, BookSide side, std::span<Level> out, Map map) noexcept {
+// Copies up to out.size() levels a buyer of `outcome` can take, best first (book/outcome_depth.h).
+template <typename Book>
+size_t copy_buy_levels(const Book& book, Outcome outcome, std::span<Level> out) noexcept {
   size_t n = 0;
-  book.for_each_level(side, out.size(), [&](Level level) { out[n++] = Level{map(level.price), level.qty}; });
+  if (!tradeable(book, outcome) || out.empty()) return 0;
+  visit_takeable(book, outcome, Side::buy, [&](Level level) {
+    out[n++] = level;
+    return n < out.size();
+  });
   return n;
 }
 
 }  // namespace
 
 size_t buy_levels(const KalshiBook& book, Outcome outcome, std::span<Level> out) noexcept {
-  // BookCore's ask side is already in YES-ask terms; a NO ask is $1 - a YES bid.
-  if (outcome == Outcome::yes) return copy_levels(book, BookSide::ask, out, [](Price p) { return p; });
-  return copy_levels(book, BookSide::bid, out, complement);
+  return copy_buy_levels(book, outcome, out);
 }
 
 size_t buy_levels(const PolymarketBook& book, Outcome outcome, std::span<Level> out) noexcept {
-  if (outcome != Outcome::yes) return 0;
-  return copy_levels(book, BookSide::ask, out, [](Price p) { return p; });
+  return copy_buy_levels(book, outcome, out);
 }
 
 size_t buy_levels(const BookSet& books, InstrumentId id, Outcome outcome, std::span<Level> out) noexcept {
@@ -38,13 +44,12 @@ size_t buy_levels(const BookSet& books, InstrumentId id, Outcome outcome, std::s
 }
 
 WalkResult buy_walk(const KalshiBook& book, Outcome outcome, Qty wanted) noexcept {
-  if (outcome == Outcome::yes) return book.walk(BookSide::ask, wanted);
-  return book.yes_bids().walk(wanted, ComplementPrice{});
+  return take(book, outcome, Side::buy, wanted, Price::one_dollar());
 }
 
 WalkResult buy_walk(const PolymarketBook& book, Outcome outcome, Qty wanted) noexcept {
-  if (outcome != Outcome::yes) return WalkResult{};
-  return book.walk(BookSide::ask, wanted);
+  if (!tradeable(book, outcome)) return WalkResult{};
+  return take(book, outcome, Side::buy, wanted, Price::one_dollar());
 }
 
 WalkResult buy_walk(const BookSet& books, InstrumentId id, Outcome outcome, Qty wanted) noexcept {
@@ -53,14 +58,12 @@ WalkResult buy_walk(const BookSet& books, InstrumentId id, Outcome outcome, Qty 
 }
 
 Qty buy_size_up_to(const KalshiBook& book, Outcome outcome, Price limit) noexcept {
-  if (outcome == Outcome::yes) return book.size_up_to(BookSide::ask, limit);
-  // NO asks at or below `limit` are YES bids at or above $1 - limit.
-  return book.size_up_to(BookSide::bid, complement(limit));
+  return takeable_through(book, outcome, Side::buy, limit);
 }
 
 Qty buy_size_up_to(const PolymarketBook& book, Outcome outcome, Price limit) noexcept {
-  if (outcome != Outcome::yes) return Qty{};
-  return book.size_up_to(BookSide::ask, limit);
+  if (!tradeable(book, outcome)) return Qty{};
+  return takeable_through(book, outcome, Side::buy, limit);
 }
 
 Qty buy_size_up_to(const BookSet& books, InstrumentId id, Outcome outcome, Price limit) noexcept {
@@ -70,19 +73,16 @@ Qty buy_size_up_to(const BookSet& books, InstrumentId id, Outcome outcome, Price
 
 Level best_buy_level(const BookSet& books, InstrumentId id, Outcome outcome) noexcept {
   if (books.stale(id)) return Level{};
-  if (outcome == Outcome::yes) return books.best_ask(id);
-  if (books.venue(id) != Venue::kalshi) return Level{};
-  const Level bid = books.kalshi(id)->best_bid();
-  return bid.valid() ? Level{complement(bid.price), bid.qty} : Level{};
+  return books.visit(id, [&](const auto& book) {
+    return tradeable(book, outcome) ? best_takeable(book, outcome, Side::buy) : Level{};
+  });
 }
 
 Level best_sell_level(const BookSet& books, InstrumentId id, Outcome outcome) noexcept {
   if (books.stale(id)) return Level{};
-  if (books.venue(id) == Venue::kalshi) {
-    const KalshiBook& book = *books.kalshi(id);
-    return outcome == Outcome::yes ? book.best_bid() : book.best_no_bid();
-  }
-  return outcome == Outcome::yes ? books.polymarket(id)->best_bid() : Level{};
+  return books.visit(id, [&](const auto& book) {
+    return tradeable(book, outcome) ? best_takeable(book, outcome, Side::sell) : Level{};
+  });
 }
 
 WalkResult walk_levels(std::span<const Level> levels, Qty wanted) noexcept {

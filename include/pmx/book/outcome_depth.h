@@ -13,6 +13,7 @@
 #pragma once
 
 #include "pmx/book/book_types.h"
+#include "pmx/book/price_ladder.h"
 #include "pmx/core/types.h"
 
 namespace pmx {
@@ -54,7 +55,8 @@ Level best_takeable(const Book& book, Outcome outcome, Side side) noexcept {
 }
 
 // Takes up to `wanted` at prices no worse than `limit` (a buyer: <= limit; a seller: >= limit),
-// best level first. `cost` is the exact notional of what was taken.
+// best level first. `cost` is the exact notional of what was taken (level_cost: notional()
+// without its 128-bit divide whenever the product fits 64 bits).
 template <typename Book>
 WalkResult take(const Book& book, Outcome outcome, Side side, Qty wanted, Price limit) noexcept {
   WalkResult r;
@@ -63,7 +65,7 @@ WalkResult take(const Book& book, Outcome outcome, Side side, Qty wanted, Price 
   visit_takeable(book, outcome, side, [&](Level l) {
     if (side == Side::buy ? l.price > limit : l.price < limit) return false;
     const Qty q{l.qty.units < left ? l.qty.units : left};
-    r.cost = r.cost + notional(l.price, q);
+    r.cost = r.cost + level_cost(l.price, q);
     r.filled = r.filled + q;
     r.worst_price = l.price;
     left -= q.units;
