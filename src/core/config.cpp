@@ -182,6 +182,15 @@ const std::vector<KeyDef>& key_defs() {
       {PMX_KEY(grinding.min_ev_base), Rule{0, 1, false, true, nullptr, {}}},
       {PMX_KEY(grinding.min_liquidity), usd_or_zero()},
 
+      {PMX_KEY(arbitrage.bundle_enabled), {}},
+      {PMX_KEY(arbitrage.cross_venue_enabled), {}},
+      {PMX_KEY(arbitrage.monotonicity_enabled), {}},
+      {PMX_KEY(arbitrage.min_profit_per_set), Rule{0, 1, false, true, nullptr, {}}},
+      {PMX_KEY(arbitrage.min_leg_liquidity), usd_or_zero()},
+      {PMX_KEY(arbitrage.lot), closed(0.000001, 1'000'000)},
+      {PMX_KEY(arbitrage.max_levels), closed(1, 1024)},
+      {PMX_KEY(arbitrage.cross_venue_pairs), text(ok_no_control, "a path (empty: no pairs)")},
+
       {PMX_KEY(kalman.initial_variance), above(0)},
       {PMX_KEY(kalman.measurement_noise), above(0)},
       {PMX_KEY(kalman.base_process_noise), above(0)},

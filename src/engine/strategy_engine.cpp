@@ -64,6 +64,7 @@ StrategyEngine::StrategyEngine(const MarketUniverse& universe, const Config& con
                                const StrategyEngineOptions& options)
     : config_(config),
       options_(options),
+      arbitrage_(arbitrage_params(config.arbitrage)),
       markets_(universe.markets()),
       books_(false),
       fair_values_(universe.markets().size(), config.kalman),
@@ -72,12 +73,12 @@ StrategyEngine::StrategyEngine(const MarketUniverse& universe, const Config& con
       groups_(universe, options.correlation, pair_links(universe, pairs_or_none(cross_venue_pairs))),
       breakers_(config.risk, universe.markets().size(), options.breakers),
       risk_(config.risk, universe, portfolio_, groups_, breakers_, options.pre_trade),
-      grinding_(config.grinding, options.grinding_max_levels, options.arbitrage.lot),
-      bundles_(universe, options.arbitrage),
-      cross_venue_(universe, pairs_or_none(cross_venue_pairs), options.arbitrage),
-      monotonicity_(universe, options.arbitrage),
+      grinding_(config.grinding, options.grinding_max_levels, arbitrage_.lot),
+      bundles_(universe, arbitrage_),
+      cross_venue_(universe, pairs_or_none(cross_venue_pairs), arbitrage_),
+      monotonicity_(universe, arbitrage_),
       state_(universe.markets().size()),
-      scratch_(options.arbitrage.max_levels),
+      scratch_(arbitrage_.max_levels),
       next_intent_id_(options.first_intent_id) {
   if (options.first_intent_id == 0)
     throw std::invalid_argument("StrategyEngine: first_intent_id must be > 0");
@@ -273,14 +274,14 @@ bool StrategyEngine::bundle_may_have_edge(size_t bundle) const noexcept {
     if (!ask.valid()) return false;
     ticks += ask.price.ticks;
   }
-  const int64_t limit_micros = Money::kMicrosPerDollar - options_.arbitrage.min_profit_per_set.micros;
+  const int64_t limit_micros = Money::kMicrosPerDollar - arbitrage_.min_profit_per_set.micros;
   return ticks * (Money::kMicrosPerDollar / Price::kTicksPerDollar) < limit_micros;
 }
 
 bool StrategyEngine::pair_may_have_edge(size_t pair) const noexcept {
   const PairLegs& p = pairs_[pair];
   if (books_.stale(p.kalshi)) return false;
-  const int64_t limit_micros = Money::kMicrosPerDollar - options_.arbitrage.min_profit_per_set.micros;
+  const int64_t limit_micros = Money::kMicrosPerDollar - arbitrage_.min_profit_per_set.micros;
   const auto below = [&](Level a, InstrumentId token) {
     if (!a.valid() || books_.stale(token)) return false;
     const Level b = books_.best_ask(token);
@@ -326,7 +327,10 @@ void StrategyEngine::run_detectors(InstrumentId id, WallNanos now, IntentOut int
     }
   }
 
+  // A disabled detector is never asked; its opportunities cannot exist.
+  const ArbitrageConfig& arbitrage = config_.arbitrage;
   for (const uint32_t bundle : bundles_.bundles_containing(id)) {
+    if (!arbitrage.bundle_enabled) break;
     if (throttled(bundle_after_ns_[bundle], now)) {
       ++counters_.throttled;
       continue;
@@ -343,6 +347,7 @@ void StrategyEngine::run_detectors(InstrumentId id, WallNanos now, IntentOut int
   }
 
   for (const uint32_t pair : cross_venue_.pairs_containing(id)) {
+    if (!arbitrage.cross_venue_enabled) break;
     if (throttled(pair_after_ns_[pair], now)) {
       ++counters_.throttled;
       continue;
@@ -358,7 +363,7 @@ void StrategyEngine::run_detectors(InstrumentId id, WallNanos now, IntentOut int
     }
   }
 
-  if (st.in_ladder) {
+  if (st.in_ladder && arbitrage.monotonicity_enabled) {
     if (throttled(st.ladder_after_ns, now)) {
       ++counters_.throttled;
     } else {
@@ -387,10 +392,10 @@ Qty StrategyEngine::size_grinding(const Opportunity& opportunity) noexcept {
   // kelly_size picks recovery_fraction when drawdown_pct >= recovery_drawdown_pct; the portfolio
   // decides that by its exact micro-dollar threshold.
   in.drawdown_pct = in_recovery() ? config_.kelly.recovery_drawdown_pct : 0.0;
-  in.qty_step = options_.arbitrage.lot;
+  in.qty_step = arbitrage_.lot;
   const KellySize kelly = kelly_size(in, config_.kelly);
   if (kelly.reason != KellyReason::ok) return Qty{};
-  return floor_to(std::min(kelly.qty, opportunity.size), options_.arbitrage.lot);
+  return floor_to(std::min(kelly.qty, opportunity.size), arbitrage_.lot);
 }
 
 Qty StrategyEngine::size_arbitrage(const Opportunity& opportunity) noexcept {
@@ -408,7 +413,7 @@ Qty StrategyEngine::size_arbitrage(const Opportunity& opportunity) noexcept {
   const Int128 affordable = static_cast<Int128>(budget.micros) * opportunity.size.units / outlay.micros;
   const Qty qty =
       affordable >= opportunity.size.units ? opportunity.size : Qty{static_cast<int64_t>(affordable)};
-  return floor_to(qty, options_.arbitrage.lot);
+  return floor_to(qty, arbitrage_.lot);
 }
 
 bool StrategyEngine::price_leg(const OpportunityLeg& leg, Qty qty, LegPrice& out) noexcept {
@@ -456,7 +461,7 @@ void StrategyEngine::act(const Opportunity& opportunity, WallNanos now, IntentOu
   Qty capped = qty;
   for (size_t i = 0; i < legs; ++i)
     capped = std::min(capped, max_qty_for_notional(priced[i].limit, config_.risk.max_order_notional));
-  capped = floor_to(capped, options_.arbitrage.lot);
+  capped = floor_to(capped, arbitrage_.lot);
   if (capped < qty) {
     qty = capped;
     if (!price_legs(opportunity, qty, priced)) {

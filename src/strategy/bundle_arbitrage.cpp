@@ -4,7 +4,7 @@
 
 namespace pmx {
 
-BundleArbitrage::BundleArbitrage(const MarketUniverse& universe, const ArbitrageConfig& config)
+BundleArbitrage::BundleArbitrage(const MarketUniverse& universe, const ArbitrageParams& config)
     : config_(config) {
   validate(config);
   std::vector<std::pair<InstrumentId, uint32_t>> memberships;

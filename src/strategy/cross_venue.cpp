@@ -16,7 +16,7 @@ WallNanos earliest(WallNanos a, WallNanos b) noexcept {
 
 CrossVenueArbitrage::CrossVenueArbitrage(const MarketUniverse& universe,
                                          const std::vector<CrossVenuePair>& pairs,
-                                         const ArbitrageConfig& config)
+                                         const ArbitrageParams& config)
     : config_(config) {
   validate(config);
   std::vector<std::pair<InstrumentId, uint32_t>> memberships;

@@ -1,6 +1,7 @@
 #include "pmx/strategy/full_set_arbitrage.h"
 
 #include <array>
+#include <cmath>
 #include <stdexcept>
 
 #include "pmx/strategy/depth.h"
@@ -8,7 +9,7 @@
 namespace pmx {
 
 Verdict find_full_set_arbitrage(std::span<const ArbitrageLeg> legs, const BookSet& books,
-                                const ArbitrageConfig& config, std::span<Level> scratch,
+                                const ArbitrageParams& config, std::span<Level> scratch,
                                 StrategyKind strategy, Opportunity& out) noexcept {
   const size_t n = legs.size();
   if (n < 2 || n > Opportunity::kMaxLegs || scratch.size() < n * config.max_levels) return Verdict::bad_input;
@@ -78,18 +79,27 @@ Verdict find_full_set_arbitrage(std::span<const ArbitrageLeg> legs, const BookSe
   return Verdict::emitted;
 }
 
-void validate(const ArbitrageConfig& config) {
+void validate(const ArbitrageParams& config) {
   if (config.min_profit_per_set.micros < 0) {
-    throw std::invalid_argument("ArbitrageConfig.min_profit_per_set must be >= 0");
+    throw std::invalid_argument("ArbitrageParams.min_profit_per_set must be >= 0");
   }
   if (config.min_profit_per_set >= Money::dollars(1)) {
-    throw std::invalid_argument("ArbitrageConfig.min_profit_per_set must be below $1");
+    throw std::invalid_argument("ArbitrageParams.min_profit_per_set must be below $1");
   }
   if (config.min_leg_liquidity.micros < 0) {
-    throw std::invalid_argument("ArbitrageConfig.min_leg_liquidity must be >= 0");
+    throw std::invalid_argument("ArbitrageParams.min_leg_liquidity must be >= 0");
   }
-  if (config.lot.units <= 0) throw std::invalid_argument("ArbitrageConfig.lot must be > 0");
-  if (config.max_levels == 0) throw std::invalid_argument("ArbitrageConfig.max_levels must be > 0");
+  if (config.lot.units <= 0) throw std::invalid_argument("ArbitrageParams.lot must be > 0");
+  if (config.max_levels == 0) throw std::invalid_argument("ArbitrageParams.max_levels must be > 0");
+}
+
+ArbitrageParams arbitrage_params(const ArbitrageConfig& config) noexcept {
+  ArbitrageParams params;
+  params.min_profit_per_set = config.min_profit_per_set;
+  params.min_leg_liquidity = config.min_leg_liquidity;
+  params.lot = Qty::from_units(std::llround(config.lot * 1e6));
+  params.max_levels = static_cast<size_t>(config.max_levels);
+  return params;
 }
 
 }  // namespace pmx

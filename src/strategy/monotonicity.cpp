@@ -14,7 +14,7 @@ bool is_above_strike(StrikeType t) noexcept {
 
 }  // namespace
 
-MonotonicityArbitrage::MonotonicityArbitrage(const MarketUniverse& universe, const ArbitrageConfig& config)
+MonotonicityArbitrage::MonotonicityArbitrage(const MarketUniverse& universe, const ArbitrageParams& config)
     : config_(config) {
   validate(config);
   std::map<std::string, std::vector<const MarketInfo*>> by_event;

@@ -231,7 +231,7 @@ TEST(ConfigFile, RefusesAnUnknownSection) {
   EXPECT_EQ(
       load_error("[engine]\nmode = \"paper\"\n[risc]\nmax_drawdown_pct = 20\n"),
       "test.toml:3: [risc]: unknown section (sections: engine, venues.kalshi, venues.polymarket, paper, "
-      "risk, grinding, kalman, kelly, execution, thesis_invalidation, alerts, dashboard)");
+      "risk, grinding, arbitrage, kalman, kelly, execution, thesis_invalidation, alerts, dashboard)");
   EXPECT_EQ(load_error("[venues.kraken]\nenabled = true\n").substr(0, 40),
             "test.toml:1: [venues.kraken]: unknown se");
 }
@@ -251,6 +251,25 @@ TEST(ConfigFile, RefusesAnOutOfRangeValue) {
       load_error("[execution]\nsmall_order_usd = -5.0\n"),
       "test.toml:2: execution.small_order_usd = -5.0: must be an amount in USD in (0, 1000000000] with at "
       "most 6 decimals");
+}
+
+TEST(ConfigFile, ArbitrageSectionSetsTheDetectorsParameters) {
+  const Config c = load(
+      "[arbitrage]\nbundle_enabled = false\nmin_profit_per_set = 0.02\nmin_leg_liquidity = 50.0\n"
+      "lot = 1.0\nmax_levels = 8\ncross_venue_pairs = \"pairs.toml\"\n");
+  EXPECT_FALSE(c.arbitrage.bundle_enabled);
+  EXPECT_TRUE(c.arbitrage.cross_venue_enabled);
+  EXPECT_EQ(c.arbitrage.min_profit_per_set, Money::from_micros(20'000));
+  EXPECT_EQ(c.arbitrage.min_leg_liquidity, Money::dollars(50));
+  EXPECT_EQ(c.arbitrage.lot, 1.0);
+  EXPECT_EQ(c.arbitrage.max_levels, 8);
+  EXPECT_EQ(c.arbitrage.cross_venue_pairs, "pairs.toml");
+}
+
+TEST(ConfigFile, RefusesAMinimumProfitOfAWholeDollarPerSet) {
+  EXPECT_NE(load_error("[arbitrage]\nmin_profit_per_set = 1.0\n").find("arbitrage.min_profit_per_set = 1.0"),
+            std::string::npos);
+  EXPECT_NE(load_error("[arbitrage]\nlot = 0.0\n").find("arbitrage.lot = 0.0"), std::string::npos);
 }
 
 TEST(ConfigFile, RefusesAStringWhereANumberIsExpected) {

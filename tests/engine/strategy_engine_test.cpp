@@ -192,6 +192,26 @@ TEST_F(StrategyEngineTest, BundleBelowOneDollarProducesOneFillOrKillLegPerOutcom
   EXPECT_LT(sets, contracts(1000));
 }
 
+TEST_F(StrategyEngineTest, BundleDisabledInTheConfigIsNeverDetected) {
+  config_.arbitrage.bundle_enabled = false;
+  StrategyEngine& engine = make_engine();
+  cheap_bundle();
+
+  EXPECT_TRUE(out_.opportunities.empty());
+  EXPECT_TRUE(out_.intents.empty());
+  EXPECT_EQ(engine.counters().opportunities_by_strategy[static_cast<size_t>(StrategyKind::bundle_arb)], 0U);
+}
+
+TEST_F(StrategyEngineTest, MinProfitPerSetFromTheConfigRefusesAThinnerSet) {
+  // The cheap bundle costs $0.90 a set before fees: a $0.15 minimum profit leaves no edge.
+  config_.arbitrage.min_profit_per_set = Money::from_micros(150'000);
+  make_engine();
+  cheap_bundle();
+
+  EXPECT_TRUE(out_.opportunities.empty());
+  EXPECT_TRUE(out_.intents.empty());
+}
+
 TEST_F(StrategyEngineTest, KillSwitchBlocksEveryIntent) {
   StrategyEngine& engine = make_engine();
   engine.set_kill_switch(true);

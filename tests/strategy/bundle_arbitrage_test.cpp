@@ -49,7 +49,7 @@ struct Event {
 
 TEST(BundleArbitrage, BuysOneYesOfEveryOutcomeWhenASetCostsLessThanADollar) {
   Event e(Venue::kalshi, {{0.30, 500}, {0.30, 400}, {0.30, 1000}});
-  BundleArbitrage bundles(e.universe, ArbitrageConfig{});
+  BundleArbitrage bundles(e.universe, ArbitrageParams{});
   ASSERT_EQ(bundles.bundle_count(), 1u);
   Opportunity o;
   ASSERT_EQ(bundles.detect(0, e.books, kNow, o), Verdict::emitted);
@@ -74,7 +74,7 @@ TEST(BundleArbitrage, BuysOneYesOfEveryOutcomeWhenASetCostsLessThanADollar) {
 
 TEST(BundleArbitrage, BuysEveryYesTokenOfAPolymarketNegRiskEvent) {
   Event e(Venue::polymarket, {{0.251, 1000}, {0.402, 1000}, {0.303, 1000}});
-  BundleArbitrage bundles(e.universe, ArbitrageConfig{});
+  BundleArbitrage bundles(e.universe, ArbitrageParams{});
   Opportunity o;
   ASSERT_EQ(bundles.detect(0, e.books, kNow, o), Verdict::emitted);
   EXPECT_EQ(o.size, contracts(1000));
@@ -86,27 +86,27 @@ TEST(BundleArbitrage, BuysEveryYesTokenOfAPolymarketNegRiskEvent) {
 TEST(BundleArbitrage, DoesNotFireWhenFeesTakeTheEdge) {
   // 0.32 x 3 = 0.96, plus 3 x 0.07 x 0.32 x 0.68 = 0.0457 of fees: 1.0057 a set.
   Event e(Venue::kalshi, {{0.32, 1000}, {0.32, 1000}, {0.32, 1000}});
-  BundleArbitrage bundles(e.universe, ArbitrageConfig{});
+  BundleArbitrage bundles(e.universe, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(bundles.detect(0, e.books, kNow, o), Verdict::no_edge);
 }
 
 TEST(BundleArbitrage, RequiresTheMinimumLiquidityOnEveryLeg) {
   Event e(Venue::kalshi, {{0.30, 1000}, {0.30, 100}, {0.30, 1000}});  // 100 x 0.30 = $30
-  BundleArbitrage bundles(e.universe, ArbitrageConfig{});
+  BundleArbitrage bundles(e.universe, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(bundles.detect(0, e.books, kNow, o), Verdict::insufficient_liquidity);
 }
 
 TEST(BundleArbitrage, OnlyMutuallyExclusiveEventsAreBundles) {
   Event e(Venue::kalshi, {{0.30, 500}, {0.30, 400}}, /*mutually_exclusive=*/false);
-  EXPECT_EQ(BundleArbitrage(e.universe, ArbitrageConfig{}).bundle_count(), 0u);
+  EXPECT_EQ(BundleArbitrage(e.universe, ArbitrageParams{}).bundle_count(), 0u);
 }
 
 TEST(BundleArbitrage, SkipsEventsWithMoreLegsThanAnOpportunityHolds) {
   Event e(Venue::kalshi,
           {{0.1, 1}, {0.1, 1}, {0.1, 1}, {0.1, 1}, {0.1, 1}, {0.1, 1}, {0.1, 1}, {0.1, 1}, {0.1, 1}});
-  BundleArbitrage bundles(e.universe, ArbitrageConfig{});
+  BundleArbitrage bundles(e.universe, ArbitrageParams{});
   EXPECT_EQ(bundles.bundle_count(), 0u);
   ASSERT_EQ(bundles.skipped().size(), 1u);
   EXPECT_NE(bundles.skipped()[0].find("EVENT-1: 9 markets"), std::string::npos) << bundles.skipped()[0];
@@ -114,7 +114,7 @@ TEST(BundleArbitrage, SkipsEventsWithMoreLegsThanAnOpportunityHolds) {
 
 TEST(BundleArbitrage, FindsTheBundlesOfAnInstrument) {
   Event e(Venue::kalshi, {{0.30, 500}, {0.30, 400}});
-  BundleArbitrage bundles(e.universe, ArbitrageConfig{});
+  BundleArbitrage bundles(e.universe, ArbitrageParams{});
   ASSERT_EQ(bundles.bundles_containing(e.ids[1]).size(), 1u);
   EXPECT_EQ(bundles.bundles_containing(e.ids[1])[0], 0u);
   EXPECT_TRUE(bundles.bundles_containing(InstrumentId{99}).empty());
@@ -127,7 +127,7 @@ TEST(BundleArbitrage, AStaleLegStopsTheBundle) {
   stale.type = EventType::stale;
   stale.instrument = e.ids[0];
   e.books.apply(stale);
-  BundleArbitrage bundles(e.universe, ArbitrageConfig{});
+  BundleArbitrage bundles(e.universe, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(bundles.detect(0, e.books, kNow, o), Verdict::stale_book);
 }
@@ -183,7 +183,7 @@ TEST(BundleArbitrageRealData, TheNatoSecretaryGeneralEventCostsMoreThanADollarAn
   EXPECT_EQ(set_cost, Money::from_micros(1'880'000));
   EXPECT_EQ(set_fees, Money::from_micros(110'000));
 
-  BundleArbitrage bundles(universe, ArbitrageConfig{});
+  BundleArbitrage bundles(universe, ArbitrageParams{});
   ASSERT_EQ(bundles.bundle_count(), 1u);
   EXPECT_EQ(bundles.event_key(0), "KXNEXTNATOSECGEN-99");
   Opportunity o;

@@ -50,7 +50,7 @@ TEST(CrossVenueArbitrage, BuysKalshiYesAndPolymarketNoWhenTogetherBelowADollar) 
   test::kalshi_snapshot(v.books, v.kalshi, {{0.38, 1000}}, {{0.60, 1000}});  // YES ask 0.40, NO ask 0.62
   test::polymarket_snapshot(v.books, v.yes, {}, {{0.63, 1000}});
   test::polymarket_snapshot(v.books, v.no, {}, {{0.55, 1000}});
-  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageConfig{});
+  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageParams{});
   ASSERT_EQ(arbitrage.pair_count(), 1u);
   Opportunity o;
   ASSERT_EQ(arbitrage.detect(0, v.books, kNow, o), Verdict::emitted);
@@ -75,7 +75,7 @@ TEST(CrossVenueArbitrage, BuysKalshiNoAndPolymarketYesTheOtherWayRound) {
   test::kalshi_snapshot(v.books, v.kalshi, {{0.60, 1000}}, {{0.30, 1000}});  // NO ask 0.40
   test::polymarket_snapshot(v.books, v.yes, {}, {{0.54, 1000}});
   test::polymarket_snapshot(v.books, v.no, {}, {{0.50, 1000}});  // with YES ask 0.70: no edge that way
-  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageConfig{});
+  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageParams{});
   Opportunity o;
   ASSERT_EQ(arbitrage.detect(0, v.books, kNow, o), Verdict::emitted);
   EXPECT_EQ(o.legs[0].outcome, Outcome::no);
@@ -89,7 +89,7 @@ TEST(CrossVenueArbitrage, LegsAreFillOrKillArbitrageLegs) {
   test::kalshi_snapshot(v.books, v.kalshi, {{0.38, 1000}}, {{0.60, 1000}});
   test::polymarket_snapshot(v.books, v.no, {}, {{0.55, 1000}});
   test::polymarket_snapshot(v.books, v.yes, {}, {{0.63, 1000}});
-  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageConfig{});
+  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageParams{});
   Opportunity o;
   ASSERT_EQ(arbitrage.detect(0, v.books, kNow, o), Verdict::emitted);
   for (size_t i = 0; i < 2; ++i) {
@@ -100,7 +100,7 @@ TEST(CrossVenueArbitrage, LegsAreFillOrKillArbitrageLegs) {
 
 TEST(CrossVenueArbitrage, LeavesOutPairsTheUniverseDoesNotKnow) {
   Venues v;
-  CrossVenueArbitrage arbitrage(v.universe, {pair("KXPAIR-1", "111", "333")}, ArbitrageConfig{});
+  CrossVenueArbitrage arbitrage(v.universe, {pair("KXPAIR-1", "111", "333")}, ArbitrageParams{});
   EXPECT_EQ(arbitrage.pair_count(), 0u);
   ASSERT_EQ(arbitrage.unresolved().size(), 1u);
   EXPECT_EQ(arbitrage.unresolved()[0].reason, "not in the market universe: polymarket no_token 333");
@@ -108,7 +108,7 @@ TEST(CrossVenueArbitrage, LeavesOutPairsTheUniverseDoesNotKnow) {
 
 TEST(CrossVenueArbitrage, FindsThePairsOfEachInstrument) {
   Venues v;
-  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageConfig{});
+  CrossVenueArbitrage arbitrage(v.universe, v.pairs(), ArbitrageParams{});
   for (const InstrumentId id : {v.kalshi, v.yes, v.no})
     EXPECT_EQ(arbitrage.pairs_containing(id).size(), 1u);
 }
@@ -167,14 +167,14 @@ TEST_F(RealJhPair, TheGrossEdgeIsErasedByTheKalshiFee) {
   // taker fee at 0.008 is 0.07 x 0.008 x 0.992 = $0.000556 a contract, so a set costs $1.000056.
   // The other way, Kalshi NO 0.993 + Polymarket YES 0.0085 = 1.0015, is no better.
   build(1.0);
-  CrossVenueArbitrage arbitrage(universe, pairs, ArbitrageConfig{});
+  CrossVenueArbitrage arbitrage(universe, pairs, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(arbitrage.detect(0, books, kNow, o), Verdict::no_edge);
 }
 
 TEST_F(RealJhPair, WithoutFeesOrMinimumProfitTheSameBooksWouldFire) {
   build(0.0);
-  ArbitrageConfig config;
+  ArbitrageParams config;
   config.min_profit_per_set = Money{};
   CrossVenueArbitrage arbitrage(universe, pairs, config);
   Opportunity o;
@@ -189,7 +189,7 @@ TEST_F(RealJhPair, WithoutFeesOrMinimumProfitTheSameBooksWouldFire) {
 
 TEST_F(RealJhPair, AMinimumProfitOfACentAlsoRefusesIt) {
   build(0.0);
-  CrossVenueArbitrage arbitrage(universe, pairs, ArbitrageConfig{});
+  CrossVenueArbitrage arbitrage(universe, pairs, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(arbitrage.detect(0, books, kNow, o), Verdict::below_min_ev);
 }

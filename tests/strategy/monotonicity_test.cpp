@@ -42,7 +42,7 @@ struct Ladder {
 
 TEST(Monotonicity, BuildsOneLadderPerEventOrderedByStrike) {
   Ladder l;
-  MonotonicityArbitrage detector(l.universe, ArbitrageConfig{});
+  MonotonicityArbitrage detector(l.universe, ArbitrageParams{});
   ASSERT_EQ(detector.ladder_count(), 1u);  // KXETH has one strike: no ladder
   EXPECT_EQ(detector.event_key(0), "KXBTC-26DEC31");
   ASSERT_EQ(detector.rung_count(0), 3u);
@@ -57,7 +57,7 @@ TEST(Monotonicity, BuysYesOnTheLowerStrikeAndNoOnTheHigherWhenTheLowerIsCheaper)
   test::kalshi_snapshot(l.books, l.above_90k, {{0.45, 1000}}, {{0.50, 1000}});
   test::kalshi_snapshot(l.books, l.above_100k, {{0.60, 800}}, {{0.35, 1000}});
   test::kalshi_snapshot(l.books, l.above_110k, {{0.20, 1000}}, {{0.75, 1000}});
-  MonotonicityArbitrage detector(l.universe, ArbitrageConfig{});
+  MonotonicityArbitrage detector(l.universe, ArbitrageParams{});
   Opportunity o;
   ASSERT_EQ(detector.detect_for(l.above_100k, l.books, kNow, o), Verdict::emitted);
   EXPECT_EQ(o.strategy, StrategyKind::monotonicity);
@@ -81,7 +81,7 @@ TEST(Monotonicity, AConsistentLadderHasNoEdge) {
   test::kalshi_snapshot(l.books, l.above_90k, {{0.70, 1000}}, {{0.28, 1000}});  // YES ask 0.72
   test::kalshi_snapshot(l.books, l.above_100k, {{0.50, 1000}}, {{0.48, 1000}});
   test::kalshi_snapshot(l.books, l.above_110k, {{0.20, 1000}}, {{0.78, 1000}});
-  MonotonicityArbitrage detector(l.universe, ArbitrageConfig{});
+  MonotonicityArbitrage detector(l.universe, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(detector.detect_ladder(0, l.books, kNow, o), Verdict::no_edge);
 }
@@ -92,7 +92,7 @@ TEST(Monotonicity, AViolationSmallerThanTheFeesIsNotTraded) {
   test::kalshi_snapshot(l.books, l.above_90k, {{0.45, 1000}}, {{0.50, 1000}});
   test::kalshi_snapshot(l.books, l.above_100k, {{0.51, 1000}}, {{0.40, 1000}});
   test::kalshi_snapshot(l.books, l.above_110k, {{0.20, 1000}}, {{0.75, 1000}});
-  MonotonicityArbitrage detector(l.universe, ArbitrageConfig{});
+  MonotonicityArbitrage detector(l.universe, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(detector.detect_for(l.above_90k, l.books, kNow, o), Verdict::no_edge);
 }
@@ -103,7 +103,7 @@ TEST(Monotonicity, ChecksStrikesThatAreNotNeighbours) {
   test::kalshi_snapshot(l.books, l.above_90k, {{0.25, 1000}}, {{0.70, 1000}});
   test::kalshi_snapshot(l.books, l.above_100k, {{0.28, 1000}}, {{0.50, 1000}});
   test::kalshi_snapshot(l.books, l.above_110k, {{0.45, 1000}}, {{0.50, 1000}});
-  MonotonicityArbitrage detector(l.universe, ArbitrageConfig{});
+  MonotonicityArbitrage detector(l.universe, ArbitrageParams{});
   Opportunity o;
   ASSERT_EQ(detector.detect_for(l.above_110k, l.books, kNow, o), Verdict::emitted);
   EXPECT_EQ(o.legs[0].instrument, l.above_90k);
@@ -120,12 +120,12 @@ TEST(Monotonicity, NeverPairsEqualStrikes) {
     m.floor_strike = 50;
     ids[i] = universe.add_market(m);
   }
-  EXPECT_EQ(MonotonicityArbitrage(universe, ArbitrageConfig{}).ladder_count(), 0u);
+  EXPECT_EQ(MonotonicityArbitrage(universe, ArbitrageParams{}).ladder_count(), 0u);
 }
 
 TEST(Monotonicity, AnInstrumentOutsideEveryLadderIsBadInput) {
   Ladder l;
-  MonotonicityArbitrage detector(l.universe, ArbitrageConfig{});
+  MonotonicityArbitrage detector(l.universe, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(detector.detect_for(InstrumentId{3}, l.books, kNow, o),
             Verdict::bad_input);  // the "below" market
@@ -135,7 +135,7 @@ TEST(Monotonicity, AnInstrumentOutsideEveryLadderIsBadInput) {
 TEST(Monotonicity, AStaleRungIsNotTraded) {
   Ladder l;
   test::kalshi_snapshot(l.books, l.above_90k, {{0.45, 1000}}, {{0.50, 1000}});
-  MonotonicityArbitrage detector(l.universe, ArbitrageConfig{});
+  MonotonicityArbitrage detector(l.universe, ArbitrageParams{});
   Opportunity o;
   EXPECT_EQ(detector.detect_for(l.above_90k, l.books, kNow, o), Verdict::stale_book);
 }

@@ -14,7 +14,7 @@ namespace {
 
 TEST(StrategyAllocation, DetectorsAllocateNothingAfterConstruction) {
   test::RandomWorld world;
-  ArbitrageConfig config;
+  ArbitrageParams config;
   config.min_leg_liquidity = Money::dollars(1);
   BundleArbitrage bundles(world.universe, config);
   CrossVenueArbitrage cross(world.universe, {CrossVenuePair{"X", "X", "1001", "1002", "", "", {}, {}}},

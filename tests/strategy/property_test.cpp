@@ -53,7 +53,7 @@ class RandomBooks : public ::testing::Test {
 };
 
 TEST_F(RandomBooks, NoArbitrageOpportunityHasNegativeEvOrExceedsTheDepth) {
-  ArbitrageConfig config;
+  ArbitrageParams config;
   config.min_leg_liquidity = Money::dollars(1);  // small, so that plenty of sets get through
   BundleArbitrage bundles(world.universe, config);
   CrossVenueArbitrage cross(world.universe, {CrossVenuePair{"X", "X", "1001", "1002", "", "", {}, {}}},

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pmx/strategy/full_set_arbitrage.h"
+
 #include "strategy_test_util.h"
 
 namespace pmx {
@@ -139,6 +141,28 @@ TEST(SetWalk, RespectsTheMaximumNumberOfSets) {
   const SetWalkResult r = walk({{{dollars(0.30), contracts(10)}}, {{dollars(0.30), contracts(10)}}},
                                Venue::polymarket, kNoFees, l, fills);
   EXPECT_EQ(r.sets, contracts(3));
+}
+
+TEST(ArbitrageParamsFromConfig, TakesEveryDetectorParameterWithTheLotInMillionths) {
+  ArbitrageConfig config;
+  config.min_profit_per_set = Money::from_micros(25'000);
+  config.min_leg_liquidity = Money::dollars(40);
+  config.lot = 0.5;
+  config.max_levels = 12;
+  const ArbitrageParams params = arbitrage_params(config);
+  EXPECT_EQ(params.min_profit_per_set, Money::from_micros(25'000));
+  EXPECT_EQ(params.min_leg_liquidity, Money::dollars(40));
+  EXPECT_EQ(params.lot, Qty::from_units(500'000));
+  EXPECT_EQ(params.max_levels, 12U);
+}
+
+TEST(ArbitrageParamsFromConfig, DefaultsMatchTheDetectorsDefaults) {
+  const ArbitrageParams params = arbitrage_params(ArbitrageConfig{});
+  const ArbitrageParams defaults{};
+  EXPECT_EQ(params.min_profit_per_set, defaults.min_profit_per_set);
+  EXPECT_EQ(params.min_leg_liquidity, defaults.min_leg_liquidity);
+  EXPECT_EQ(params.lot, defaults.lot);
+  EXPECT_EQ(params.max_levels, defaults.max_levels);
 }
 
 }  // namespace

@@ -144,6 +144,21 @@ struct GrindingConfig {
   friend bool operator==(const GrindingConfig&, const GrindingConfig&) = default;
 };
 
+// The three set arbitrages (bundle, cross-venue, monotonicity): which run and what a set must
+// earn. The detectors take these at start-up (not runtime keys).
+struct ArbitrageConfig {
+  bool bundle_enabled = true;
+  bool cross_venue_enabled = true;
+  bool monotonicity_enabled = true;
+  Money min_profit_per_set = Money::from_micros(10'000);  // on a $1 set, after fees
+  Money min_leg_liquidity = Money::dollars(100);          // each leg, at or below its limit
+  double lot = 0.01;                                      // contracts; sizes are whole lots
+  int max_levels = 32;                                    // book levels walked per leg
+  std::string cross_venue_pairs;                          // pairs TOML path; empty: none
+
+  friend bool operator==(const ArbitrageConfig&, const ArbitrageConfig&) = default;
+};
+
 struct KalmanConfig {
   double initial_variance = 0.1;
   double measurement_noise = 0.01;
@@ -213,6 +228,7 @@ struct Config {
   PaperConfig paper;
   RiskConfig risk;
   GrindingConfig grinding;
+  ArbitrageConfig arbitrage;
   KalmanConfig kalman;
   KellyConfig kelly;
   ExecutionConfig execution;

@@ -77,7 +77,6 @@ namespace pmx {
 struct StrategyEngineOptions {
   uint64_t first_intent_id = 1;                  // > 0: the persisted high-water mark + 1
   int64_t decision_interval_ns = 1'000'000'000;  // per decision, after an emitted opportunity
-  ArbitrageConfig arbitrage;                     // bundle, cross-venue and monotonicity parameters
   ExitPolicy exit_policy;                        // stop-loss / take-profit / timeout for every position
   PreTradeOptions pre_trade;
   CorrelationOptions correlation;
@@ -211,6 +210,7 @@ class StrategyEngine {
 
   Config config_;
   StrategyEngineOptions options_;
+  ArbitrageParams arbitrage_;        // config_.arbitrage as the detectors take it
   std::vector<MarketInfo> markets_;  // by InstrumentId (gaps: invalid id)
   BookSet books_;
   FairValueModels fair_values_;

@@ -32,7 +32,7 @@ class BundleArbitrage {
  public:
   // Start-up: allocates every table and scratch buffer; throws std::invalid_argument for an
   // unusable config.
-  BundleArbitrage(const MarketUniverse& universe, const ArbitrageConfig& config);
+  BundleArbitrage(const MarketUniverse& universe, const ArbitrageParams& config);
 
   size_t bundle_count() const noexcept { return bundles_.size(); }
   // The bundles `instrument` is a leg of (empty for none): what to re-check after its book moved.
@@ -57,7 +57,7 @@ class BundleArbitrage {
     WallNanos expiry{};
   };
 
-  ArbitrageConfig config_;
+  ArbitrageParams config_;
   std::vector<Bundle> bundles_;
   std::vector<FeeParams> fees_;     // one per leg
   std::vector<ArbitrageLeg> legs_;  // bundles_[b]'s legs are [first_leg, first_leg + leg_count)

@@ -31,7 +31,7 @@ class CrossVenueArbitrage {
   // instrument the universe does not know is left out and listed in unresolved(). Throws
   // std::invalid_argument for an unusable config.
   CrossVenueArbitrage(const MarketUniverse& universe, const std::vector<CrossVenuePair>& pairs,
-                      const ArbitrageConfig& config);
+                      const ArbitrageParams& config);
 
   size_t pair_count() const noexcept { return pairs_.size(); }
   std::span<const uint32_t> pairs_containing(InstrumentId instrument) const noexcept {
@@ -56,7 +56,7 @@ class CrossVenueArbitrage {
     WallNanos expiry{};
   };
 
-  ArbitrageConfig config_;
+  ArbitrageParams config_;
   std::vector<Pair> pairs_;
   InstrumentIndex index_;
   std::vector<Level> scratch_;

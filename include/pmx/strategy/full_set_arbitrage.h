@@ -6,6 +6,7 @@
 #include <span>
 
 #include "pmx/book/book_set.h"
+#include "pmx/core/config.h"
 #include "pmx/core/order.h"
 #include "pmx/feed/market_info.h"
 #include "pmx/strategy/opportunity.h"
@@ -25,10 +26,14 @@ struct ArbitrageLeg {
 // fill-or-kill, flagged kIntentArbitrageLeg: one unfilled leg must unwind the others.
 // Never emits a set whose expected value net of fees is not positive.
 Verdict find_full_set_arbitrage(std::span<const ArbitrageLeg> legs, const BookSet& books,
-                                const ArbitrageConfig& config, std::span<Level> scratch,
+                                const ArbitrageParams& config, std::span<Level> scratch,
                                 StrategyKind strategy, Opportunity& out) noexcept;
 
 // Throws std::invalid_argument naming the field when the config cannot work (start-up only).
-void validate(const ArbitrageConfig& config);
+void validate(const ArbitrageParams& config);
+
+// The detectors' parameters from the [arbitrage] section of the configuration (the lot is
+// rounded to the nearest millionth of a contract, the Qty resolution; config allows >= 1e-6).
+ArbitrageParams arbitrage_params(const ArbitrageConfig& config) noexcept;
 
 }  // namespace pmx

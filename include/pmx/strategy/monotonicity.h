@@ -35,7 +35,7 @@ class MonotonicityArbitrage {
  public:
   // Start-up: builds the ladders and sizes the scratch buffers; throws std::invalid_argument for
   // an unusable config.
-  MonotonicityArbitrage(const MarketUniverse& universe, const ArbitrageConfig& config);
+  MonotonicityArbitrage(const MarketUniverse& universe, const ArbitrageParams& config);
 
   size_t ladder_count() const noexcept { return ladders_.size(); }
   size_t rung_count(size_t ladder) const noexcept { return ladders_[ladder].rung_count; }
@@ -71,7 +71,7 @@ class MonotonicityArbitrage {
                      bool& have_best) noexcept;
   Verdict finish(Verdict verdict, bool have_best, WallNanos now, Opportunity& out) noexcept;
 
-  ArbitrageConfig config_;
+  ArbitrageParams config_;
   std::vector<Ladder> ladders_;
   std::vector<Rung> rungs_;
   std::vector<uint32_t> ladder_of_rung_;

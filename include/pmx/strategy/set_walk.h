@@ -30,7 +30,7 @@ namespace pmx {
 
 // Parameters every arbitrage detector takes (bundle, cross-venue, monotonicity). Start-up data;
 // not (yet) keys of pmx::Config.
-struct ArbitrageConfig {
+struct ArbitrageParams {
   Money min_profit_per_set = Money::from_micros(10'000);  // $0.01 on a $1 set
   Money min_leg_liquidity = Money::dollars(100);          // each leg, at or below its limit price
   Qty lot = Qty::from_units(10'000);                      // sizes are whole 0.01 contracts
