@@ -2,7 +2,8 @@
 # Builds and runs the whole test suite: the release build, then the ASan+UBSan and TSan
 # builds, each with its own ctest preset, then the libFuzzer targets over their seed corpora
 # plus a short bounded run (scripts/fuzz.sh). TSan leaves out the modules whose code and tests are
-# single-threaded (PMX_TEST_SKIP_MODULES in CMakePresets.json): it has nothing to find there. Exits non-zero on the first failure.
+# single-threaded (PMX_TEST_SKIP_MODULES in CMakePresets.json): it has nothing to find there.
+# Exits non-zero on the first failure.
 #
 #   scripts/test.sh                                 everything
 #   PMX_TEST_PRESETS="release" scripts/test.sh      a subset of the presets
