@@ -29,7 +29,7 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages already installed"
-  exit 0
+  exec bash "$(dirname "$0")/install-dash-deps.sh"  # then pmx-dash's browser and web bundle
 fi
 
 if [[ $(id -u) -eq 0 ]]; then
@@ -45,3 +45,6 @@ echo "install-deps: installing ${#missing[@]} package(s): ${missing[*]}"
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 echo "install-deps: installed ${missing[*]}"
+
+# pmx-dash's browser and web bundle (chromium, npm ci): scripts/install-dash-deps.sh.
+bash "$(dirname "$0")/install-dash-deps.sh"
