@@ -1,0 +1,169 @@
+// KalshiOrderSession: the live Kalshi venue behind OrderGateway<Backend> (the same four calls as
+// PaperExchange: submit, cancel, advance, books; plus on_market_event for the book mirror).
+//
+//   submit ─► V2 body + signed head (presign cache, else inline RSA) ─► HttpSession (order priority)
+//   cancel ─► DELETE /trade-api/v2/portfolio/events/orders/{order_id} (signed inline: the path
+//             names the order, so it cannot be signed ahead)
+//   answers + the private `fill` channel ─► LiveOrderTable ─► ExecReports (advance)
+//
+// The fill channel: the session's own authenticated WebSocket (WsClient, polled from advance on
+// the gateway thread), not the feed's. Fills then land on the thread that owns the orders with
+// no ring hop and no coupling of the feed to the order state; a feed reconnect cannot lose a
+// fill; and Kalshi requires authentication on every connection anyway. Without a URL (tests,
+// replay) fills are handed in with on_fill_message().
+//
+// Answers and retries (one table per request kind, order or cancel):
+//   201/200        order: accepted; IOC/FOK (or nothing left) done with fill_count, fills from
+//                  the channel (see live_order_table.h). cancel: done with count - reduced_by.
+//   429            exponential backoff 1 s, 2 s, 4 s ... 60 s for every write of the session (the
+//                  bucket is the account's); after max_rate_limited answers: rejected,
+//                  RejectReason::rate_limited (order) or the cancel is dropped (counted).
+//   5xx, timeout,  resent after retry_delay (doubling) with the SAME client_order_id — Kalshi
+//   dropped conn   deduplicates it, so a request that did arrive cannot make a second order —
+//                  up to max_errors times; then failed, RejectReason::timeout (no answer) or
+//                  venue (5xx). A cancel is idempotent and is retried the same way.
+//   409 on a resend  the first attempt arrived: the order is accepted without its id; fills are
+//                  matched by client_order_id; IOC/FOK end after the grace period.
+//   404 on cancel  the order is no longer resting: done with whatever the channel reports.
+//   other 4xx      rejected, RejectReason::venue.
+// The client order id is a UUID made of the session epoch (high 64 bits; pass the persisted
+// ClientOrderIdAllocator's epoch so ids never repeat across restarts) and the order's serial.
+//
+// Single-threaded (the gateway thread). noexcept after construction; the only allocations are
+// OpenSSL's in an inline signature (cache miss, cancel).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "pmx/book/book_set.h"
+#include "pmx/core/order.h"
+#include "pmx/feed/market_event.h"
+#include "pmx/feed/market_info.h"
+#include "pmx/gateway/kalshi_presign_cache.h"
+#include "pmx/gateway/kalshi_request.h"
+#include "pmx/gateway/kalshi_signer.h"
+#include "pmx/gateway/live/http_session.h"
+#include "pmx/gateway/live/kalshi_messages.h"
+#include "pmx/gateway/live/live_order_table.h"
+
+namespace pmx::net {
+class WsClient;
+}
+
+namespace pmx::gateway {
+
+struct LiveRetryOptions {
+  int64_t request_timeout_ns = 5'000'000'000;
+  int64_t backoff_initial_ns = 1'000'000'000;  // 429: 1 s, doubling
+  int64_t backoff_max_ns = 60'000'000'000;     // ... up to 60 s
+  uint16_t max_rate_limited = 8;               // 1+2+4+...+60: about 2 minutes, then give up
+  int64_t retry_delay_ns = 200'000'000;        // 5xx / timeout / dropped connection, doubling
+  uint16_t max_errors = 3;
+};
+
+struct KalshiOrderSessionOptions {
+  HttpSessionOptions http;  // origin "https://external-api.kalshi.com" (or the simulator)
+  std::string fill_ws_url;  // "wss://external-api-ws.kalshi.com/trade-api/ws/v2"; empty: none
+  std::string ws_ca_file;
+  bool ws_verify_peer = true;
+  LiveOrderTableOptions table;
+  LiveRetryOptions retry;
+  uint64_t client_id_epoch = 0;  // 0: the wall clock in ms at construction
+  // Kalshi's self-trade prevention and flags for every order.
+  KalshiSelfTradePrevention self_trade_prevention = KalshiSelfTradePrevention::taker_at_cross;
+};
+
+struct KalshiOrderSessionCounters {
+  uint64_t orders_sent = 0;  // POSTs handed to the HTTP session (resends included)
+  uint64_t resends = 0;
+  uint64_t cancels_sent = 0;
+  uint64_t rate_limited = 0;  // 429 answers
+  uint64_t server_errors = 0;
+  uint64_t transport_errors = 0;  // timeouts, dropped connections, malformed answers
+  uint64_t rejected_by_venue = 0;
+  uint64_t build_errors = 0;  // the intent could not be expressed as a request
+  uint64_t presign_misses = 0;
+  uint64_t parse_errors = 0;
+  uint64_t fills_received = 0;
+  uint64_t cancels_dropped = 0;  // given up after retries; the order keeps working
+  uint64_t ws_connects = 0;
+  uint64_t ws_disconnects = 0;  // each one may have lost fills: reconcile
+};
+
+class KalshiOrderSession {
+ public:
+  // `signer` (and `presign`, nullable) must outlive the session. Books are made for every Kalshi
+  // market of `universe`. Start-up: allocates, resolves the REST host, may throw.
+  KalshiOrderSession(const MarketUniverse& universe, KalshiRequestBuilder builder, const KalshiSigner& signer,
+                     KalshiPresignCache* presign, KalshiOrderSessionOptions options);
+  ~KalshiOrderSession();
+  KalshiOrderSession(const KalshiOrderSession&) = delete;
+  KalshiOrderSession& operator=(const KalshiOrderSession&) = delete;
+
+  // Backend interface (pmx/gateway/order_gateway.h).
+  bool submit(const OrderIntent& intent, WallNanos now) noexcept;
+  bool cancel(uint64_t intent_id, WallNanos now) noexcept;
+  template <typename Sink>
+  void advance(WallNanos now, Sink&& sink) noexcept {
+    pump(now);
+    table_.drain(sink);
+  }
+  const BookSet& books() const noexcept { return books_; }
+  void on_market_event(const MarketEvent& event, WallNanos now) noexcept;
+  size_t open_orders() const noexcept { return table_.open_orders(); }
+
+  // Opens the REST pool and the fill channel ahead of the first order.
+  void start(WallNanos now) noexcept;
+  // One message of the private `fill` channel (the owned WebSocket calls it too).
+  void on_fill_message(std::string_view json, WallNanos now) noexcept;
+
+  // The client order id of serial `serial` (36 characters into out).
+  static void format_client_order_id(uint64_t epoch, uint64_t serial, char* out) noexcept;
+
+  const KalshiOrderSessionCounters& counters() const noexcept { return counters_; }
+  const LiveOrderTable& table() const noexcept { return table_; }
+  const HttpSession& http() const noexcept { return http_; }
+  uint64_t client_id_epoch() const noexcept { return epoch_; }
+
+ private:
+  enum class Kind : uint8_t { order = 0, cancel = 1 };
+  static uint64_t tag_of(uint64_t serial, Kind kind) noexcept {
+    return serial << 1 | static_cast<uint64_t>(kind);
+  }
+
+  void pump(WallNanos now) noexcept;
+  void send_order(LiveOrder& order, int64_t now_ns) noexcept;
+  void send_cancel(LiveOrder& order, int64_t now_ns) noexcept;
+  void on_completion(const HttpCompletion& c) noexcept;
+  void on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
+  void on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
+  // 429 / error bookkeeping shared by both kinds; false when the request is given up.
+  bool schedule_rate_limited(RequestState& r) noexcept;
+  bool schedule_error(RequestState& r) noexcept;
+  void connect_fill_channel(int64_t now_ns) noexcept;
+
+  const MarketUniverse& universe_;
+  KalshiRequestBuilder builder_;
+  const KalshiSigner& signer_;
+  KalshiPresignCache* presign_;
+  KalshiOrderSessionOptions options_;
+  BookSet books_;
+  LiveOrderTable table_;
+  HttpSession http_;
+  KalshiMessageParser parser_;
+  std::unique_ptr<net::WsClient> ws_;
+  int64_t ws_retry_at_ = 0;
+  bool ws_down_ = true;
+  uint64_t epoch_;
+  int64_t now_ns_ = 0;
+  // Account-wide 429 backoff: no write leaves before write_hold_until_.
+  uint32_t consecutive_rate_limited_ = 0;
+  int64_t write_hold_until_ = 0;
+  std::unique_ptr<char[]> request_;
+  KalshiOrderSessionCounters counters_;
+};
+
+}  // namespace pmx::gateway
