@@ -1,6 +1,8 @@
 #include "pmx/feed/capture.h"
 
+#include <charconv>
 #include <cstring>
+#include <system_error>
 
 #include <zstd.h>
 
@@ -84,6 +86,7 @@ FeedError CaptureReader::open(const std::string& path, Options options) {
   eof_ = skipping_ = false;
   line_number_ = 0;
   error_ = FeedError::ok;
+  wall_minus_mono_ns_.reset();
   return FeedError::ok;
 }
 
@@ -102,6 +105,7 @@ FeedError CaptureReader::open_memory(std::string_view data, bool zstd, Options o
   eof_ = skipping_ = false;
   line_number_ = 0;
   error_ = FeedError::ok;
+  wall_minus_mono_ns_.reset();
   return FeedError::ok;
 }
 
@@ -159,10 +163,37 @@ bool CaptureReader::fill() noexcept {
   return true;
 }
 
+// '#' lines: comments; "# pmx-capture k=v k=v ..." is the header (see capture.h).
+void CaptureReader::read_comment(std::string_view line) noexcept {
+  ++counters_.comment_lines;
+  constexpr std::string_view kHeader = "# pmx-capture ";
+  if (line.substr(0, kHeader.size()) != kHeader) return;
+  std::string_view rest = line.substr(kHeader.size());
+  while (!rest.empty()) {
+    const size_t space = rest.find(' ');
+    const std::string_view pair = rest.substr(0, space);
+    rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+    constexpr std::string_view kKey = "wall_minus_mono_ns=";
+    if (pair.substr(0, kKey.size()) != kKey) continue;
+    const std::string_view digits = pair.substr(kKey.size());
+    int64_t value = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (ec != std::errc{} || end != digits.data() + digits.size() || digits.empty()) {
+      ++counters_.bad_headers;
+      return;
+    }
+    wall_minus_mono_ns_ = value;
+  }
+}
+
 bool CaptureReader::parse_line(std::string_view line, CaptureRecord& out) noexcept {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (line.empty()) {
     ++counters_.blank_lines;
+    return false;
+  }
+  if (line.front() == '#') {
+    read_comment(line);
     return false;
   }
   if (line.size() > options_.max_line_bytes) {
@@ -290,6 +321,16 @@ FeedError CaptureWriter::put(const char* data, size_t n, bool end) {
     if (out.pos > 0 && std::fwrite(out_.data(), 1, out.pos, file_) != out.pos) return FeedError::io_error;
     if (end ? left == 0 : in.pos == in.size) return FeedError::ok;
   }
+}
+
+std::string capture_header_line(int64_t wall_minus_mono_ns) {
+  return "# pmx-capture v=1 wall_minus_mono_ns=" + std::to_string(wall_minus_mono_ns) + "\n";
+}
+
+FeedError CaptureWriter::write_header(int64_t wall_minus_mono_ns) {
+  if (file_ == nullptr) return FeedError::io_error;
+  const std::string line = capture_header_line(wall_minus_mono_ns);
+  return put(line.data(), line.size(), false);
 }
 
 FeedError CaptureWriter::write(MonoNanos recv_ts, Venue venue, std::string_view frame) {

@@ -8,6 +8,17 @@
 // frames, one per line, when the caller names their venue (the shape of the third-party
 // recordings in shared/data/venues/); their receive time is 0.
 //
+// Comment lines start with '#' and are counted (comment_lines), never returned. One of them is
+// the capture header a recorder writes first in every file (capture_header_line()):
+//
+//     # pmx-capture v=1 wall_minus_mono_ns=<int64>
+//
+// wall_minus_mono_ns is CLOCK_REALTIME - CLOCK_MONOTONIC_RAW in ns, read by the recorder when it
+// opened the file: a replay turns each receive_ts_ns into the wall time the engine's strategy saw
+// (expiry maths) as receive_ts_ns + wall_minus_mono_ns. The reader keeps the last header value it
+// has read (wall_minus_mono_ns()); unknown key=value pairs in the header are ignored (later
+// versions may add some), a header whose wall_minus_mono_ns is not an integer is a bad_header.
+//
 // Malformed lines are counted and skipped, never fatal: bad timestamp or missing tabs
 // (malformed_line), unknown venue (bad_venue), longer than max_line_bytes (line_too_long: the
 // line is skipped without ever being held whole). Empty lines are skipped silently. Only I/O and
@@ -47,7 +58,9 @@ struct CaptureCounters {
   uint64_t lines = 0;    // every line seen, blank and malformed included
   uint64_t records = 0;  // lines returned by next()
   uint64_t blank_lines = 0;
-  uint64_t bad_lines = 0;  // sum of errors[] for malformed_line, bad_venue, line_too_long
+  uint64_t comment_lines = 0;  // '#' lines, headers included
+  uint64_t bad_lines = 0;      // sum of errors[] for malformed_line, bad_venue, line_too_long
+  uint64_t bad_headers = 0;    // '# pmx-capture' lines whose wall_minus_mono_ns is unreadable
   std::array<uint64_t, kFeedErrorCount> errors{};
 
   uint64_t error_count(FeedError e) const noexcept { return errors[static_cast<size_t>(e)]; }
@@ -76,12 +89,16 @@ class CaptureReader {
   bool next(CaptureRecord& out) noexcept;
   FeedError error() const noexcept { return error_; }
   const CaptureCounters& counters() const noexcept { return counters_; }
+  // The wall_minus_mono_ns of the last capture header read so far (see above); nullopt before
+  // one has been read (a recorder writes it as the first line, so after the first next()).
+  std::optional<int64_t> wall_minus_mono_ns() const noexcept { return wall_minus_mono_ns_; }
 
  private:
   struct Source;
   bool fill() noexcept;  // reads more bytes into the buffer; false at end or on error
   bool parse_line(std::string_view line, CaptureRecord& out) noexcept;
   void reject(FeedError e) noexcept;
+  void read_comment(std::string_view line) noexcept;
 
   Options options_;
   std::unique_ptr<Source> source_;
@@ -92,7 +109,11 @@ class CaptureReader {
   uint64_t line_number_ = 0;
   FeedError error_ = FeedError::ok;
   CaptureCounters counters_;
+  std::optional<int64_t> wall_minus_mono_ns_;
 };
+
+// The header line (with its '\n') a recorder writes first in every capture file.
+std::string capture_header_line(int64_t wall_minus_mono_ns);
 
 class CaptureWriter {
  public:
@@ -103,6 +124,8 @@ class CaptureWriter {
 
   // Creates / truncates `path`; a name ending in `.zst` writes one zstd frame (level 3).
   FeedError open(const std::string& path);
+  // Appends capture_header_line(wall_minus_mono_ns): call it first.
+  FeedError write_header(int64_t wall_minus_mono_ns);
   // Appends one line. A frame containing '\n' or '\r' is refused (frame_has_newline).
   FeedError write(MonoNanos recv_ts, Venue venue, std::string_view frame);
   FeedError close();
