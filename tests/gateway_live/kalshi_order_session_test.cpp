@@ -143,7 +143,7 @@ TEST(KalshiOrderSession, RateLimitBacksOffOneTwoFourSecondsForEveryWrite) {
   const int64_t start = h.now;
   for (const int64_t delay : {kSecond, 2 * kSecond, 4 * kSecond}) {
     const uint64_t sent = h.session.counters().orders_sent;
-    ASSERT_TRUE(h.drive([&] { return h.session.counters().rate_limited == sent; }));
+    ASSERT_TRUE(h.drive([&] { return h.session.retry().counters().rate_limited == sent; }));
     h.now = start + (h.now - start) + delay - 1;  // just before the hold ends: nothing leaves
     h.round();
     EXPECT_EQ(h.session.counters().orders_sent, sent) << "resent before " << delay << " ns";

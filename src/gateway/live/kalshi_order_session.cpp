@@ -72,6 +72,7 @@ KalshiOrderSession::KalshiOrderSession(const MarketUniverse& universe, KalshiReq
       table_(options_.table),
       http_(options_.http),
       epoch_(options_.client_id_epoch != 0 ? options_.client_id_epoch : wall_ms_now()),
+      retry_(options_.retry),
       request_(std::make_unique<char[]>(kRequestBytes)) {
   for (const MarketInfo& m : universe.markets()) {
     if (m.id.valid() && m.venue == Venue::kalshi) books_.ensure(m.id, m.venue, m.tick);
@@ -152,7 +153,7 @@ bool KalshiOrderSession::cancel(uint64_t intent_id, WallNanos now) noexcept {
 }
 
 void KalshiOrderSession::send_order(LiveOrder& order, int64_t now_ns) noexcept {
-  if (order.order.in_flight || now_ns < std::max(order.order.next_attempt_ns, write_hold_until_)) return;
+  if (!retry_.due(order.order, now_ns)) return;
   const MarketInfo* market = universe_.market(order.intent.instrument);
   char client_id[36];
   format_client_order_id(epoch_, order.serial, client_id);
@@ -182,19 +183,16 @@ void KalshiOrderSession::send_order(LiveOrder& order, int64_t now_ns) noexcept {
     return;
   }
   if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::order),
-                    now_ns + options_.retry.request_timeout_ns)) {
-    if (!schedule_error(order.order)) table_.fail(order, RejectReason::risk, now_ns);
+                    retry_.deadline(now_ns))) {
+    if (!retry_.not_queued(order.order, now_ns)) table_.fail(order, RejectReason::risk, now_ns);
     return;
   }
-  if (order.order.rate_limited + order.order.errors > 0) ++counters_.resends;
   ++counters_.orders_sent;
-  order.order.in_flight = true;
-  order.order.wanted = false;
+  retry_.sent(order.order);
 }
 
 void KalshiOrderSession::send_cancel(LiveOrder& order, int64_t now_ns) noexcept {
-  if (order.cancel.in_flight || order.venue_id.empty()) return;
-  if (now_ns < std::max(order.cancel.next_attempt_ns, write_hold_until_)) return;
+  if (order.venue_id.empty() || !retry_.due(order.cancel, now_ns)) return;
   const RequestResult built = builder_.cancel_order(order.venue_id.view(), signer_, now_ns / kNanosPerMilli,
                                                     {request_.get(), kRequestBytes});
   if (!built.ok()) {
@@ -204,40 +202,12 @@ void KalshiOrderSession::send_cancel(LiveOrder& order, int64_t now_ns) noexcept 
     return;
   }
   if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::cancel),
-                    now_ns + options_.retry.request_timeout_ns)) {
-    if (!schedule_error(order.cancel)) {
-      ++counters_.cancels_dropped;
-      order.cancel.wanted = false;
-    }
+                    retry_.deadline(now_ns))) {
+    if (!retry_.not_queued(order.cancel, now_ns)) ++counters_.cancels_dropped;
     return;
   }
   ++counters_.cancels_sent;
-  order.cancel.in_flight = true;
-  order.cancel.wanted = false;
-}
-
-bool KalshiOrderSession::schedule_rate_limited(RequestState& r) noexcept {
-  ++counters_.rate_limited;
-  r.in_flight = false;
-  ++r.rate_limited;
-  ++consecutive_rate_limited_;
-  const uint32_t doublings = std::min<uint32_t>(consecutive_rate_limited_ - 1, 30);
-  const int64_t delay =
-      std::min(options_.retry.backoff_max_ns, options_.retry.backoff_initial_ns << doublings);
-  write_hold_until_ = std::max(write_hold_until_, now_ns_ + delay);
-  if (r.rate_limited >= options_.retry.max_rate_limited) return false;
-  r.wanted = true;
-  r.next_attempt_ns = write_hold_until_;
-  return true;
-}
-
-bool KalshiOrderSession::schedule_error(RequestState& r) noexcept {
-  r.in_flight = false;
-  ++r.errors;
-  if (r.errors > options_.retry.max_errors) return false;
-  r.wanted = true;
-  r.next_attempt_ns = now_ns_ + (options_.retry.retry_delay_ns << std::min<int>(r.errors - 1, 20));
-  return true;
+  retry_.sent(order.cancel);
 }
 
 void KalshiOrderSession::pump(WallNanos now) noexcept {
@@ -267,24 +237,18 @@ void KalshiOrderSession::on_completion(const HttpCompletion& c) noexcept {
 
 void KalshiOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
   const int64_t now = now_ns_;
-  if (c.outcome != HttpOutcome::response || c.status >= 500) {
-    if (c.outcome == HttpOutcome::response) {
-      ++counters_.server_errors;
-    } else {
-      ++counters_.transport_errors;
-    }
-    if (!schedule_error(order.order)) {
-      table_.fail(order, c.outcome == HttpOutcome::response ? RejectReason::venue : RejectReason::timeout,
-                  now);
-    }
-    return;
+  switch (retry_.on_completion(order.order, c, now)) {
+    case RetryVerdict::answered:
+      break;
+    case RetryVerdict::retry:
+      return;
+    case RetryVerdict::give_up_rate_limited:
+      return table_.reject(order, RejectReason::rate_limited, now);
+    case RetryVerdict::give_up_venue:
+      return table_.fail(order, RejectReason::venue, now);
+    case RetryVerdict::give_up_no_answer:
+      return table_.fail(order, RejectReason::timeout, now);
   }
-  if (c.status == 429) {
-    if (!schedule_rate_limited(order.order)) table_.reject(order, RejectReason::rate_limited, now);
-    return;
-  }
-  consecutive_rate_limited_ = 0;
-  order.order.in_flight = false;
   const bool resent = order.order.errors > 0 || order.order.rate_limited > 0;
   if (c.status == 409 && resent) {  // the earlier attempt arrived: the order exists
     table_.accept(order, now);
@@ -323,27 +287,12 @@ void KalshiOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion&
 
 void KalshiOrderSession::on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
   const int64_t now = now_ns_;
-  if (c.outcome != HttpOutcome::response || c.status >= 500) {
-    if (c.outcome == HttpOutcome::response) {
-      ++counters_.server_errors;
-    } else {
-      ++counters_.transport_errors;
-    }
-    if (!schedule_error(order.cancel)) {
-      ++counters_.cancels_dropped;
-      order.cancel.wanted = false;
-    }
+  const RetryVerdict verdict = retry_.on_completion(order.cancel, c, now);
+  if (verdict == RetryVerdict::retry) return;
+  if (verdict != RetryVerdict::answered) {
+    ++counters_.cancels_dropped;
     return;
   }
-  if (c.status == 429) {
-    if (!schedule_rate_limited(order.cancel)) {
-      ++counters_.cancels_dropped;
-      order.cancel.wanted = false;
-    }
-    return;
-  }
-  consecutive_rate_limited_ = 0;
-  order.cancel.in_flight = false;
   if (c.status == 404) {  // no longer resting: filled or already cancelled; the channel tells
     table_.finish(order, order.intent.qty, false, now);
     return;

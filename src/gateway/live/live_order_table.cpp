@@ -1,59 +1,8 @@
 #include "pmx/gateway/live/live_order_table.h"
 
 #include <algorithm>
-#include <bit>
 
 namespace pmx::gateway {
-
-LiveOrderTable::Index::Index(size_t min_capacity)
-    : entries_(std::bit_ceil(std::max<size_t>(16, min_capacity * 2))), mask_(entries_.size() - 1) {}
-
-void LiveOrderTable::Index::insert(uint64_t hash, uint32_t slot) noexcept {
-  size_t i = hash & mask_;
-  while (entries_[i].slot != kEmpty)
-    i = (i + 1) & mask_;
-  entries_[i] = Entry{hash, slot};
-}
-
-// Backward-shift deletion: entries after the hole move back unless their home position lies
-// cyclically in (hole, position], so every probe sequence stays unbroken without tombstones.
-void LiveOrderTable::Index::erase(uint64_t hash, uint32_t slot) noexcept {
-  size_t hole = hash & mask_;
-  while (!(entries_[hole].slot == slot && entries_[hole].hash == hash)) {
-    if (entries_[hole].slot == kEmpty) return;
-    hole = (hole + 1) & mask_;
-  }
-  for (size_t j = hole;;) {
-    entries_[hole].slot = kEmpty;
-    for (;;) {
-      j = (j + 1) & mask_;
-      if (entries_[j].slot == kEmpty) return;
-      const size_t home = entries_[j].hash & mask_;
-      const bool stays = hole <= j ? (hole < home && home <= j) : (hole < home || home <= j);
-      if (!stays) break;
-    }
-    entries_[hole] = entries_[j];
-    hole = j;
-  }
-}
-
-uint64_t LiveOrderTable::hash_text(std::string_view text) noexcept {
-  uint64_t h = 14695981039346656037ull;  // FNV-1a
-  for (const char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-uint64_t LiveOrderTable::hash_id(uint64_t id) noexcept {
-  id ^= id >> 33;  // murmur3 finaliser: child ids differ in few bits
-  id *= 0xff51afd7ed558ccdull;
-  id ^= id >> 33;
-  id *= 0xc4ceb9fe1a85ec53ull;
-  id ^= id >> 33;
-  return id;
-}
 
 LiveOrderTable::LiveOrderTable(LiveOrderTableOptions options)
     : options_(options),
@@ -75,7 +24,7 @@ LiveOrder* LiveOrderTable::open(const OrderIntent& intent) noexcept {
   o = LiveOrder{};
   o.intent = intent;
   o.serial = (next_sequence_++ << kSerialSlotBits) | slot;
-  by_intent_.insert(hash_id(intent.intent_id), slot);
+  by_intent_.insert(SlotIndex::hash_id(intent.intent_id), slot);
   high_water_ = std::max(high_water_, slot + 1);
   ++open_count_;
   ++counters_.opened;
@@ -83,16 +32,16 @@ LiveOrder* LiveOrderTable::open(const OrderIntent& intent) noexcept {
 }
 
 LiveOrder* LiveOrderTable::by_intent(uint64_t intent_id) noexcept {
-  const uint32_t slot = by_intent_.find(hash_id(intent_id),
+  const uint32_t slot = by_intent_.find(SlotIndex::hash_id(intent_id),
                                         [&](uint32_t s) { return orders_[s].intent.intent_id == intent_id; });
-  return slot == Index::kEmpty ? nullptr : &orders_[slot];
+  return slot == SlotIndex::kEmpty ? nullptr : &orders_[slot];
 }
 
 LiveOrder* LiveOrderTable::by_venue_id(std::string_view venue_id) noexcept {
   if (venue_id.empty()) return nullptr;
   const uint32_t slot =
       by_venue_.find(hash_text(venue_id), [&](uint32_t s) { return orders_[s].venue_id.view() == venue_id; });
-  return slot == Index::kEmpty ? nullptr : &orders_[slot];
+  return slot == SlotIndex::kEmpty ? nullptr : &orders_[slot];
 }
 
 LiveOrder* LiveOrderTable::by_serial(uint64_t serial) noexcept {
@@ -247,7 +196,7 @@ void LiveOrderTable::report(const LiveOrder& order, ExecType type, RejectReason 
 
 void LiveOrderTable::release(LiveOrder& order) noexcept {
   const auto slot = static_cast<uint32_t>(&order - orders_.data());
-  by_intent_.erase(hash_id(order.intent.intent_id), slot);
+  by_intent_.erase(SlotIndex::hash_id(order.intent.intent_id), slot);
   if (!order.venue_id.empty()) by_venue_.erase(hash_text(order.venue_id.view()), slot);
   order.serial = 0;
   free_.push_back(slot);

@@ -77,6 +77,8 @@ E read_event(od::object& obj, int& kind, PolymarketTradeEvent& trade, Polymarket
           bool good = true;
           if (k == "order_id") {
             good = read_text(x, fill.order_id);
+          } else if (k == "owner") {
+            good = read_text(x, fill.owner);
           } else if (k == "matched_amount") {
             good = read_qty(x, fill.matched);
           } else if (k == "price") {
@@ -150,6 +152,40 @@ PolymarketParseError PolymarketMessageParser::order_answer(std::string_view json
   if (!has_success) return E::missing_field;
   if (out.success && out.order_id.empty()) return E::missing_field;
   return E::ok;
+}
+
+PolymarketParseError PolymarketMessageParser::cancel_answer(std::string_view json,
+                                                            PolymarketCancelAnswer& out) noexcept {
+  if (const E e = impl_->open(json); e != E::ok) return e;
+  od::object obj;
+  if (impl_->doc.get_object().get(obj)) return E::invalid_json;
+  out = PolymarketCancelAnswer{};
+  bool seen = false;
+  for (auto field : obj) {
+    std::string_view key;
+    od::value v;
+    if (field.unescaped_key().get(key) || field.value().get(v)) return E::invalid_json;
+    if (key == "canceled") {
+      od::array ids;
+      if (v.get_array().get(ids)) return E::bad_value;
+      for (auto id : ids) {
+        std::string_view text;
+        if (id.get_string().get(text)) return E::bad_value;
+        ++out.canceled;
+      }
+      seen = true;
+    } else if (key == "not_canceled") {
+      od::object reasons;
+      if (v.get_object().get(reasons)) return E::bad_value;
+      for (auto reason : reasons) {
+        std::string_view id;
+        if (reason.unescaped_key().get(id)) return E::bad_value;
+        ++out.not_canceled;
+      }
+      seen = true;
+    }
+  }
+  return seen ? E::ok : E::missing_field;
 }
 
 PolymarketParseError PolymarketMessageParser::each_event_impl(std::string_view json, TradeFn trade_fn,

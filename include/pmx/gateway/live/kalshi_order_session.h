@@ -12,16 +12,12 @@
 // fill; and Kalshi requires authentication on every connection anyway. Without a URL (tests,
 // replay) fills are handed in with on_fill_message().
 //
-// Answers and retries (one table per request kind, order or cancel):
+// Answers and retries (429, 5xx, timeouts and dropped connections: RetryPolicy, shared with the
+// Polymarket session; resends carry the SAME client_order_id, which Kalshi deduplicates):
 //   201/200        order: accepted; IOC/FOK (or nothing left) done with fill_count, fills from
 //                  the channel (see live_order_table.h). cancel: done with count - reduced_by.
-//   429            exponential backoff 1 s, 2 s, 4 s ... 60 s for every write of the session (the
-//                  bucket is the account's); after max_rate_limited answers: rejected,
-//                  RejectReason::rate_limited (order) or the cancel is dropped (counted).
-//   5xx, timeout,  resent after retry_delay (doubling) with the SAME client_order_id — Kalshi
-//   dropped conn   deduplicates it, so a request that did arrive cannot make a second order —
-//                  up to max_errors times; then failed, RejectReason::timeout (no answer) or
-//                  venue (5xx). A cancel is idempotent and is retried the same way.
+//   429 given up   order rejected, RejectReason::rate_limited; a cancel is dropped (counted).
+//   5xx / no answer given up: failed, RejectReason::venue / timeout; a cancel is dropped.
 //   409 on a resend  the first attempt arrived: the order is accepted without its id; fills are
 //                  matched by client_order_id; IOC/FOK end after the grace period.
 //   404 on cancel  the order is no longer resting: done with whatever the channel reports.
@@ -48,21 +44,13 @@
 #include "pmx/gateway/live/http_session.h"
 #include "pmx/gateway/live/kalshi_messages.h"
 #include "pmx/gateway/live/live_order_table.h"
+#include "pmx/gateway/live/retry_policy.h"
 
 namespace pmx::net {
 class WsClient;
 }
 
 namespace pmx::gateway {
-
-struct LiveRetryOptions {
-  int64_t request_timeout_ns = 5'000'000'000;
-  int64_t backoff_initial_ns = 1'000'000'000;  // 429: 1 s, doubling
-  int64_t backoff_max_ns = 60'000'000'000;     // ... up to 60 s
-  uint16_t max_rate_limited = 8;               // 1+2+4+...+60: about 2 minutes, then give up
-  int64_t retry_delay_ns = 200'000'000;        // 5xx / timeout / dropped connection, doubling
-  uint16_t max_errors = 3;
-};
 
 struct KalshiOrderSessionOptions {
   HttpSessionOptions http;  // origin "https://external-api.kalshi.com" (or the simulator)
@@ -78,11 +66,7 @@ struct KalshiOrderSessionOptions {
 
 struct KalshiOrderSessionCounters {
   uint64_t orders_sent = 0;  // POSTs handed to the HTTP session (resends included)
-  uint64_t resends = 0;
   uint64_t cancels_sent = 0;
-  uint64_t rate_limited = 0;  // 429 answers
-  uint64_t server_errors = 0;
-  uint64_t transport_errors = 0;  // timeouts, dropped connections, malformed answers
   uint64_t rejected_by_venue = 0;
   uint64_t build_errors = 0;  // the intent could not be expressed as a request
   uint64_t presign_misses = 0;
@@ -126,6 +110,7 @@ class KalshiOrderSession {
   const KalshiOrderSessionCounters& counters() const noexcept { return counters_; }
   const LiveOrderTable& table() const noexcept { return table_; }
   const HttpSession& http() const noexcept { return http_; }
+  const RetryPolicy& retry() const noexcept { return retry_; }
   uint64_t client_id_epoch() const noexcept { return epoch_; }
 
  private:
@@ -140,9 +125,6 @@ class KalshiOrderSession {
   void on_completion(const HttpCompletion& c) noexcept;
   void on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
   void on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
-  // 429 / error bookkeeping shared by both kinds; false when the request is given up.
-  bool schedule_rate_limited(RequestState& r) noexcept;
-  bool schedule_error(RequestState& r) noexcept;
   void connect_fill_channel(int64_t now_ns) noexcept;
 
   const MarketUniverse& universe_;
@@ -159,9 +141,7 @@ class KalshiOrderSession {
   bool ws_down_ = true;
   uint64_t epoch_;
   int64_t now_ns_ = 0;
-  // Account-wide 429 backoff: no write leaves before write_hold_until_.
-  uint32_t consecutive_rate_limited_ = 0;
-  int64_t write_hold_until_ = 0;
+  RetryPolicy retry_;
   std::unique_ptr<char[]> request_;
   KalshiOrderSessionCounters counters_;
 };

@@ -20,8 +20,7 @@
 // Lookups: by intent id (cancel), by venue order id (fills), by serial (REST answers, client
 // order ids). A serial is unique for the life of the session and carries its slot in the low
 // 22 bits, so the answer to a request is found in O(1) and a stale answer (slot reused) is
-// recognised. Two open-addressing indexes (linear probing, backward-shift deletion) keep every
-// lookup allocation-free after construction.
+// recognised. Two SlotIndexes (slot_index.h) keep every lookup allocation-free after construction.
 //
 // Single-threaded (the gateway thread); noexcept after construction.
 #pragma once
@@ -34,6 +33,7 @@
 
 #include "pmx/core/order.h"
 #include "pmx/core/types.h"
+#include "pmx/gateway/live/slot_index.h"
 
 namespace pmx::gateway {
 
@@ -57,9 +57,11 @@ struct FixedText {
 // Retry bookkeeping of one request (the order or its cancel), owned by the venue session.
 struct RequestState {
   bool in_flight = false;
-  bool wanted = false;        // to be (re)sent at next_attempt_ns
-  uint16_t rate_limited = 0;  // 429 answers so far
-  uint16_t errors = 0;        // 5xx, timeouts, dropped connections so far
+  bool wanted = false;         // to be (re)sent at next_attempt_ns
+  uint16_t rate_limited = 0;   // 429 answers so far
+  uint16_t errors = 0;         // 5xx, timeouts, dropped connections so far
+  bool maybe_arrived = false;  // an attempt was written and got no definite answer (timeout,
+                               // dropped connection, 5xx): the venue may have acted on it
   int64_t next_attempt_ns = 0;
 };
 
@@ -75,6 +77,10 @@ struct LiveOrder {
   Money fees{};
   Qty final_filled{};
   int64_t final_known_ns = 0;
+  // The signed order's identity (Polymarket: salt and creation time in ms), fixed at the first
+  // send so that a resend carries the identical order.
+  uint64_t signed_salt = 0;
+  int64_t signed_timestamp_ms = 0;
   Price average_price{};  // of the venue's answer (outcome price), for a synthesised fill
   Money average_fee{};    // per contract, for a synthesised fill
   FixedText<kMaxVenueOrderIdChars> venue_id;
@@ -157,29 +163,6 @@ class LiveOrderTable {
   const LiveOrderTableOptions& options() const noexcept { return options_; }
 
  private:
-  // Open addressing: a 64-bit key hash and a slot per entry (slot UINT32_MAX = empty).
-  class Index {
-   public:
-    explicit Index(size_t min_capacity);
-    template <typename Eq>
-    uint32_t find(uint64_t hash, Eq&& eq) const noexcept {
-      for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
-        if (entries_[i].slot == kEmpty) return kEmpty;
-        if (entries_[i].hash == hash && eq(entries_[i].slot)) return entries_[i].slot;
-      }
-    }
-    void insert(uint64_t hash, uint32_t slot) noexcept;
-    void erase(uint64_t hash, uint32_t slot) noexcept;
-    static constexpr uint32_t kEmpty = UINT32_MAX;
-
-   private:
-    struct Entry {
-      uint64_t hash = 0;
-      uint32_t slot = kEmpty;
-    };
-    std::vector<Entry> entries_;
-    size_t mask_;
-  };
   struct HeldFill {
     FixedText<kMaxVenueOrderIdChars> venue_id;
     VenueFill fill;
@@ -187,8 +170,9 @@ class LiveOrderTable {
     bool used = false;
   };
 
-  static uint64_t hash_text(std::string_view text) noexcept;
-  static uint64_t hash_id(uint64_t id) noexcept;
+  static uint64_t hash_text(std::string_view text) noexcept {
+    return SlotIndex::hash_text(text.data(), text.size());
+  }
   void report(const LiveOrder& order, ExecType type, RejectReason reason, const VenueFill& fill,
               int64_t now_ns) noexcept;
   void settle(LiveOrder& order, int64_t now_ns) noexcept;
@@ -200,8 +184,8 @@ class LiveOrderTable {
   uint32_t high_water_ = 0;
   size_t open_count_ = 0;
   uint64_t next_sequence_ = 1;
-  Index by_intent_;
-  Index by_venue_;
+  SlotIndex by_intent_;
+  SlotIndex by_venue_;
   std::vector<HeldFill> held_;
   std::vector<ExecReport> reports_;
   uint64_t report_head_ = 0;

@@ -1,6 +1,7 @@
 // Polymarket answers the order session reads (REFERENCES.md §3.8, §3.9), parsed with simdjson
 // On-Demand from a padded copy owned by the parser:
 //
+//   DELETE /order {"canceled":[".."],"not_canceled":{"..":"reason"}}
 //   POST /order  {"success":true,"errorMsg":"","orderID":"0x..","status":"live|matched|delayed|
 //                 unmatched","takingAmount":"..","makingAmount":".."}
 //   user channel trade  {"event_type":"trade","id","status":"MATCHED|MINED|CONFIRMED|RETRYING|
@@ -34,10 +35,17 @@ struct PolymarketOrderAnswer {
   Qty making_amount{};
 };
 
+// DELETE /order  {"canceled":["0x.."],"not_canceled":{"0x..":"reason"}}
+struct PolymarketCancelAnswer {
+  size_t canceled = 0;      // ids listed as cancelled
+  size_t not_canceled = 0;  // ids the venue did not cancel (already done, unknown)
+};
+
 inline constexpr size_t kMaxMakerOrders = 16;
 
 struct PolymarketMakerFill {
   std::string_view order_id;
+  std::string_view owner;  // the maker's API key; empty when absent
   Qty matched{};
   Price price{};
 };
@@ -68,6 +76,7 @@ class PolymarketMessageParser {
   PolymarketMessageParser& operator=(const PolymarketMessageParser&) = delete;
 
   PolymarketParseError order_answer(std::string_view json, PolymarketOrderAnswer& out) noexcept;
+  PolymarketParseError cancel_answer(std::string_view json, PolymarketCancelAnswer& out) noexcept;
 
   // Calls on_trade(const PolymarketTradeEvent&) / on_order(const PolymarketOrderEvent&) for each
   // event of the frame; other event types are skipped. Returns the first error (events before it

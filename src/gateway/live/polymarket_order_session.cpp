@@ -1,0 +1,447 @@
+#include "pmx/gateway/live/polymarket_order_session.h"
+
+#include <chrono>
+#include <span>
+
+#include "pmx/gateway/polymarket_amounts.h"
+#include "pmx/model/fees.h"
+#include "pmx/net/ws_client.h"
+
+namespace pmx::gateway {
+
+namespace {
+
+constexpr size_t kRequestBytes = 4096;
+constexpr int64_t kNanosPerMilli = 1'000'000;
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+constexpr uint64_t kMaxJsonSafeInteger = (uint64_t{1} << 53) - 1;  // the salt travels as a JSON number
+constexpr int64_t kShareStep = Qty::kUnitsPerContract / 100;       // the venue's size step: 0.01 share
+
+uint64_t wall_ms_now() {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
+
+PolymarketOrderType order_type(TimeInForce tif) noexcept {
+  switch (tif) {
+    case TimeInForce::gtc:
+      return PolymarketOrderType::gtc;
+    case TimeInForce::ioc:
+      return PolymarketOrderType::fak;
+    case TimeInForce::fok:
+      return PolymarketOrderType::fok;
+  }
+  return PolymarketOrderType::fak;
+}
+
+// The user channel's subscribe message (REFERENCES.md §3.8): the condition ids of every
+// Polymarket market of the universe, and the L2 credentials.
+std::string user_subscribe_message(const MarketUniverse& universe, const PolymarketAccount& account,
+                                   const std::string& secret) {
+  std::vector<std::string_view> markets;
+  for (const MarketInfo& m : universe.markets()) {
+    if (!m.id.valid() || m.venue != Venue::polymarket || m.market_key.empty()) continue;
+    bool seen = false;
+    for (const std::string_view k : markets)
+      seen = seen || k == m.market_key;
+    if (!seen) markets.push_back(m.market_key);
+  }
+  std::string out = R"({"type":"user","markets":[)";
+  for (size_t i = 0; i < markets.size(); ++i) {
+    if (i > 0) out += ',';
+    out += '"';
+    out += markets[i];
+    out += '"';
+  }
+  out += R"(],"auth":{"apiKey":")" + account.api_key + R"(","secret":")" + secret + R"(","passphrase":")" +
+         account.passphrase + R"("}})";
+  return out;
+}
+
+}  // namespace
+
+PolymarketOrderSession::PolymarketOrderSession(const MarketUniverse& universe,
+                                               PolymarketRequestBuilder builder,
+                                               PolymarketOrderSessionOptions options,
+                                               std::optional<PolymarketRequestBuilder> neg_risk_builder)
+    : universe_(universe),
+      builder_(std::move(builder)),
+      neg_risk_builder_(std::move(neg_risk_builder)),
+      options_(std::move(options)),
+      tokens_(universe.markets().size()),
+      books_(/*create_on_first_event=*/false),
+      table_(options_.table),
+      http_(options_.http),
+      retry_(options_.retry),
+      ledger_(options_.trade_ledger),
+      failures_(std::max<uint32_t>(options_.settlement_failures, 1)),
+      subscribe_(user_subscribe_message(universe, builder_.account(), options_.api_secret)),
+      salt_mix_(SlotIndex::hash_id(options_.salt_epoch != 0 ? options_.salt_epoch : wall_ms_now())),
+      request_(std::make_unique<char[]>(kRequestBytes)) {
+  for (const MarketInfo& m : universe.markets()) {
+    if (!m.id.valid() || m.venue != Venue::polymarket) continue;
+    books_.ensure(m.id, m.venue, m.tick);
+    Token& t = tokens_[m.id.value];
+    t.valid = parse_uint256(m.key, t.id);
+    t.neg_risk = m.mutually_exclusive;
+    t.tick = m.tick;
+  }
+  if (!options_.user_ws_url.empty()) {
+    net::WsClientOptions ws;
+    ws.ca_file = options_.ws_ca_file;
+    ws.verify_peer = options_.ws_verify_peer;
+    ws_ = std::make_unique<net::WsClient>(ws);
+    ws_->on_open([this] {
+      ++counters_.ws_connects;
+      ws_open_ = true;
+      next_ping_ns_ = now_ns_ + options_.ping_interval_ns;
+      ws_->send_text(subscribe_);
+    });
+    ws_->on_message([this](std::string_view text, MonoNanos) { on_user_message(text, WallNanos{now_ns_}); });
+    ws_->on_disconnect([this](const net::WsDisconnect&) {
+      ++counters_.ws_disconnects;
+      ws_open_ = false;
+      ws_down_ = true;
+      ws_retry_at_ = now_ns_ + kNanosPerSecond;
+    });
+  }
+}
+
+PolymarketOrderSession::~PolymarketOrderSession() = default;
+
+void PolymarketOrderSession::on_market_event(const MarketEvent& event, WallNanos) noexcept {
+  books_.apply(event);
+}
+
+void PolymarketOrderSession::start(WallNanos now) noexcept {
+  now_ns_ = now.ns;
+  http_.connect_all(now.ns);
+  connect_user_channel(now.ns);
+}
+
+void PolymarketOrderSession::connect_user_channel(int64_t) noexcept {
+  if (!ws_) return;
+  ws_down_ = false;
+  ws_open_ = false;
+  try {
+    ws_->connect(options_.user_ws_url);
+  } catch (...) {  // only an allocation can throw here; the next attempt may succeed
+    ws_down_ = true;
+    ws_retry_at_ = now_ns_ + kNanosPerSecond;
+  }
+}
+
+bool PolymarketOrderSession::build(const LiveOrder& o, BuiltOrder& out) noexcept {
+  InstrumentId instrument = o.intent.instrument;
+  const MarketInfo* market = universe_.market(instrument);
+  if (market == nullptr || market->venue != Venue::polymarket) return false;
+  if (o.intent.outcome == Outcome::no) instrument = market->complement;  // NO of a token = its complement
+  if (!instrument.valid() || instrument.value >= tokens_.size() || !tokens_[instrument.value].valid)
+    return false;
+  const Token& token = tokens_[instrument.value];
+  out.builder = token.neg_risk ? (neg_risk_builder_ ? &*neg_risk_builder_ : nullptr) : &builder_;
+  if (out.builder == nullptr || o.intent.qty.units % kShareStep != 0) return false;
+  PolymarketAmounts amounts;
+  if (polymarket_limit_amounts(o.intent.side, o.intent.limit_price, o.intent.qty, token.tick, amounts) !=
+      GatewayError::ok)
+    return false;
+  out.order = out.builder->order_template();
+  out.order.salt = o.signed_salt;
+  out.order.token_id = token.id;
+  out.order.maker_amount = amounts.maker_amount;
+  out.order.taker_amount = amounts.taker_amount;
+  out.order.side = o.intent.side;
+  out.order.timestamp_ms = static_cast<uint64_t>(o.signed_timestamp_ms);
+  out.type = order_type(o.intent.tif);
+  return true;
+}
+
+bool PolymarketOrderSession::submit(const OrderIntent& intent, WallNanos now) noexcept {
+  now_ns_ = now.ns;
+  LiveOrder* order = table_.open(intent);
+  if (order == nullptr) {
+    table_.reject_intent(intent, RejectReason::risk, now.ns);
+    return false;
+  }
+  // The signed order's identity, fixed now: every resend signs the identical order.
+  order->signed_salt = (salt_mix_ ^ order->serial) & kMaxJsonSafeInteger;
+  order->signed_timestamp_ms = now.ns / kNanosPerMilli;
+  BuiltOrder probe;
+  if (!build(*order, probe)) {
+    ++counters_.build_errors;
+    table_.reject(*order, RejectReason::risk, now.ns);
+    return false;
+  }
+  order->order.wanted = true;
+  order->order.next_attempt_ns = now.ns;
+  send_order(*order, now.ns);
+  return true;
+}
+
+bool PolymarketOrderSession::cancel(uint64_t intent_id, WallNanos now) noexcept {
+  now_ns_ = now.ns;
+  LiveOrder* order = table_.by_intent(intent_id);
+  if (order == nullptr || order->final_known || order->cancel.wanted || order->cancel.in_flight) return false;
+  order->cancel.wanted = true;
+  order->cancel.next_attempt_ns = now.ns;
+  send_cancel(*order, now.ns);  // waits for the order id if the order's answer is not in yet
+  return true;
+}
+
+void PolymarketOrderSession::send_order(LiveOrder& order, int64_t now_ns) noexcept {
+  if (!retry_.due(order.order, now_ns)) return;
+  BuiltOrder b;
+  RequestResult built;
+  if (build(order, b)) {
+    built = b.builder->post_order(b.order, b.type, /*post_only=*/false, now_ns / kNanosPerSecond,
+                                  std::span<char>(request_.get(), kRequestBytes));
+  } else {
+    built.error = GatewayError::bad_size;
+  }
+  if (!built.ok()) {
+    ++counters_.build_errors;
+    table_.reject(order, RejectReason::risk, now_ns);
+    return;
+  }
+  if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::order),
+                    retry_.deadline(now_ns))) {
+    if (!retry_.not_queued(order.order, now_ns)) table_.fail(order, RejectReason::risk, now_ns);
+    return;
+  }
+  ++counters_.orders_sent;
+  retry_.sent(order.order);
+}
+
+void PolymarketOrderSession::send_cancel(LiveOrder& order, int64_t now_ns) noexcept {
+  if (order.venue_id.empty() || !retry_.due(order.cancel, now_ns)) return;
+  const RequestResult built = builder_.cancel_order(order.venue_id.view(), now_ns / kNanosPerSecond,
+                                                    std::span<char>(request_.get(), kRequestBytes));
+  if (!built.ok()) {
+    ++counters_.build_errors;
+    ++counters_.cancels_dropped;
+    order.cancel.wanted = false;
+    return;
+  }
+  if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::cancel),
+                    retry_.deadline(now_ns))) {
+    if (!retry_.not_queued(order.cancel, now_ns)) ++counters_.cancels_dropped;
+    return;
+  }
+  ++counters_.cancels_sent;
+  retry_.sent(order.cancel);
+}
+
+void PolymarketOrderSession::pump(WallNanos now) noexcept {
+  now_ns_ = now.ns;
+  http_.poll(now.ns, [this](const HttpCompletion& c) { on_completion(c); });
+  if (ws_) {
+    ws_->poll();
+    if (ws_down_ && now.ns >= ws_retry_at_) connect_user_channel(now.ns);
+    if (ws_open_ && now.ns >= next_ping_ns_) {
+      ws_->send_text("PING");  // the venue drops a silent user channel
+      next_ping_ns_ = now.ns + options_.ping_interval_ns;
+    }
+  }
+  table_.for_each_open([&](LiveOrder& o) {
+    if (o.order.wanted) send_order(o, now.ns);
+    if (o.cancel.wanted) send_cancel(o, now.ns);
+  });
+  table_.expire(now.ns);
+}
+
+void PolymarketOrderSession::on_completion(const HttpCompletion& c) noexcept {
+  LiveOrder* order = table_.by_serial(c.tag >> 1);
+  if (order == nullptr) return;  // the order ended meanwhile (e.g. the channel's fills completed it)
+  if ((c.tag & 1) == static_cast<uint64_t>(Kind::order)) {
+    on_order_answer(*order, c);
+  } else {
+    on_cancel_answer(*order, c);
+  }
+}
+
+// The order may exist at the venue without an answer that says so: accepted under its own hash,
+// so that the channel's fills and a cancel can find it; IOC/FOK end after the grace with what
+// the channel reported (nothing is invented).
+void PolymarketOrderSession::accept_unanswered(LiveOrder& order, int64_t now_ns) noexcept {
+  table_.accept(order, now_ns);
+  BuiltOrder b;
+  SignedPolymarketOrder signed_order;
+  if (order.venue_id.empty() && build(order, b) &&
+      b.builder->sign(b.order, signed_order) == GatewayError::ok) {
+    char hash[2 + 64] = {'0', 'x'};
+    write_hex(signed_order.digest, hash + 2);
+    const uint64_t serial = order.serial;
+    table_.bind_venue_id(order, {hash, sizeof hash}, now_ns);
+    if (order.serial != serial) return;
+  }
+  if (order.intent.tif != TimeInForce::gtc) table_.finish(order, order.intent.qty, false, now_ns);
+}
+
+void PolymarketOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
+  const int64_t now = now_ns_;
+  switch (retry_.on_completion(order.order, c, now)) {
+    case RetryVerdict::answered:
+      break;
+    case RetryVerdict::retry:
+      return;
+    case RetryVerdict::give_up_rate_limited:
+      return table_.reject(order, RejectReason::rate_limited, now);
+    case RetryVerdict::give_up_venue:
+      return table_.fail(order, RejectReason::venue, now);
+    case RetryVerdict::give_up_no_answer:
+      return table_.fail(order, RejectReason::timeout, now);
+  }
+  const bool ok_status = c.status >= 200 && c.status < 300;
+  PolymarketOrderAnswer answer;
+  const bool parsed = parser_.order_answer(c.body, answer) == PolymarketParseError::ok;
+  if (!ok_status || (parsed && !answer.success)) {
+    if (order.order.maybe_arrived) {  // perhaps refused as a duplicate of the attempt that arrived
+      ++counters_.ambiguous_resends;
+      return accept_unanswered(order, now);
+    }
+    ++counters_.rejected_by_venue;
+    return table_.reject(order, RejectReason::venue, now);
+  }
+  if (!parsed) {  // a 2xx we cannot read: the order exists but its id is unknown
+    ++counters_.parse_errors;
+    return accept_unanswered(order, now);
+  }
+  const uint64_t serial = order.serial;
+  table_.accept(order, now);
+  table_.bind_venue_id(order, answer.order_id, now);  // may apply held fills and end the order
+  if (order.serial != serial) return;
+  const bool immediate = order.intent.tif != TimeInForce::gtc;
+  if (answer.status == "unmatched") return table_.finish(order, Qty{}, false, now);
+  if (answer.status == "matched") {
+    const bool buy = order.intent.side == Side::buy;
+    const Qty shares = buy ? answer.taking_amount : answer.making_amount;
+    const Qty cash = buy ? answer.making_amount : answer.taking_amount;
+    if (shares.units > 0) {
+      order.average_price = Price::from_ticks(
+          static_cast<int32_t>(static_cast<Int128>(cash.units) * Price::kTicksPerDollar / shares.units));
+    }
+    if (shares.units > 0 && (immediate || shares >= order.intent.qty))
+      return table_.finish(order, shares, true, now);
+    if (immediate) return table_.finish(order, order.intent.qty, false, now);  // amounts missing
+  } else if (immediate) {  // "delayed" (or unknown): the channel tells; end after the grace
+    return table_.finish(order, order.intent.qty, false, now);
+  }
+  if (order.cancel.wanted) send_cancel(order, now);
+}
+
+void PolymarketOrderSession::on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
+  const int64_t now = now_ns_;
+  const RetryVerdict verdict = retry_.on_completion(order.cancel, c, now);
+  if (verdict == RetryVerdict::retry) return;
+  if (verdict != RetryVerdict::answered || c.status < 200 || c.status >= 300) {
+    ++counters_.cancels_dropped;
+    return;
+  }
+  PolymarketCancelAnswer answer;
+  if (parser_.cancel_answer(c.body, answer) != PolymarketParseError::ok) {
+    ++counters_.parse_errors;
+    ++counters_.cancels_dropped;
+    return;
+  }
+  // Cancelled, or not cancellable because already done: no more fills will be made. It ends
+  // when the channel's fills are in (the CANCELLATION event says how many), else after the grace.
+  table_.finish(order, order.intent.qty, false, now);
+}
+
+void PolymarketOrderSession::on_user_message(std::string_view json, WallNanos now) noexcept {
+  now_ns_ = std::max(now_ns_, now.ns);
+  if (json == "PONG" || json.empty()) return;
+  const PolymarketParseError e = parser_.each_event(
+      json, [&](const PolymarketTradeEvent& t) { on_trade(t, now.ns); },
+      [&](const PolymarketOrderEvent& o) { on_order_event(o, now.ns); });
+  if (e != PolymarketParseError::ok) ++counters_.parse_errors;
+}
+
+void PolymarketOrderSession::on_trade(const PolymarketTradeEvent& t, int64_t now_ns) noexcept {
+  const std::string_view api_key = builder_.account().api_key;
+  bool maker_is_ours = false;
+  for (size_t i = 0; i < t.maker_count; ++i) {
+    const PolymarketMakerFill& m = t.makers[i];
+    const bool ours = table_.by_venue_id(m.order_id) != nullptr || (!m.owner.empty() && m.owner == api_key) ||
+                      ledger_.find(t.trade_id, m.order_id) != nullptr;
+    if (!ours) continue;  // another account's order on the other side of our taker order
+    maker_is_ours = true;
+    on_trade_side(t.trade_id, t.status, m.order_id, true, m.price, m.matched, Liquidity::maker, now_ns);
+  }
+  const bool taker_known = table_.by_venue_id(t.taker_order_id) != nullptr ||
+                           ledger_.find(t.trade_id, t.taker_order_id) != nullptr;
+  // The channel carries only our trades: with no maker order of ours, the taker order is ours.
+  if (taker_known || !maker_is_ours)
+    on_trade_side(t.trade_id, t.status, t.taker_order_id, !maker_is_ours, t.price, t.size, Liquidity::taker,
+                  now_ns);
+}
+
+void PolymarketOrderSession::on_trade_side(std::string_view trade_id, std::string_view status,
+                                           std::string_view order_id, bool hold_if_unknown, Price price,
+                                           Qty qty, Liquidity liquidity, int64_t now_ns) noexcept {
+  const bool failed = status == "FAILED";
+  if (TradeRecord* r = ledger_.find(trade_id, order_id)) {
+    if (failed && r->counted && !r->failed) {
+      r->failed = true;
+      record_failure(*r, now_ns);
+    } else {
+      r->failed = r->failed || failed;
+      ++counters_.repeated_statuses;
+    }
+    return;
+  }
+  LiveOrder* order = table_.by_venue_id(order_id);
+  if (order == nullptr && !hold_if_unknown) return;
+  TradeRecord* r = ledger_.add(trade_id, order_id);
+  if (r == nullptr) {
+    ++counters_.parse_errors;
+    return;
+  }
+  ++counters_.trades_received;
+  if (failed) {  // never counted: nothing to reverse
+    r->failed = true;
+    return;
+  }
+  r->counted = true;
+  r->price = price;
+  r->qty = qty;
+  VenueFill fill{price, false, qty, Money{}, liquidity};
+  if (order != nullptr) {
+    r->intent_id = order->intent.intent_id;
+    r->instrument = order->intent.instrument;
+    r->side = order->intent.side;
+    r->outcome = order->intent.outcome;
+    if (const MarketInfo* m = universe_.market(order->intent.instrument))
+      fill.fee = trading_fee(Venue::polymarket, price, qty, liquidity, m->fees);
+  }
+  ++counters_.fills_counted;
+  if (order != nullptr) return table_.fill(*order, fill, now_ns);
+  table_.fill_by_venue_id(order_id, fill, now_ns);  // held until the order's answer binds the id
+}
+
+void PolymarketOrderSession::record_failure(const TradeRecord& r, int64_t now_ns) noexcept {
+  ++counters_.settlement_failures;
+  if (failure_tail_ - failure_head_ >= failures_.size()) {
+    ++counters_.failures_dropped;
+    return;
+  }
+  SettlementFailure& f = failures_[failure_tail_++ % failures_.size()];
+  f = SettlementFailure{r.intent_id, r.instrument, r.side, r.outcome, r.price, r.qty, WallNanos{now_ns}};
+  if (f.intent_id == 0) {  // the fill was held for an id bound later: the order may still be open
+    if (const LiveOrder* o = table_.by_venue_id(r.order_id.view())) {
+      f.intent_id = o->intent.intent_id;
+      f.instrument = o->intent.instrument;
+      f.side = o->intent.side;
+      f.outcome = o->intent.outcome;
+    }
+  }
+}
+
+void PolymarketOrderSession::on_order_event(const PolymarketOrderEvent& event, int64_t now_ns) noexcept {
+  LiveOrder* order = table_.by_venue_id(event.order_id);
+  if (order == nullptr) return;
+  if (event.type == "PLACEMENT") return table_.accept(*order, now_ns);
+  if (event.type == "CANCELLATION") return table_.finish(*order, event.size_matched, true, now_ns);
+}
+
+}  // namespace pmx::gateway
