@@ -120,6 +120,16 @@ StrategyEngine::StrategyEngine(const MarketUniverse& universe, const Config& con
       continue;
     }
     pairs_.push_back(legs);
+    // Fair-value links (the first pair an instrument appears in wins).
+    InstrumentState& kalshi = state_[legs.kalshi.value];
+    if (!kalshi.linked.valid()) kalshi.linked = legs.polymarket_yes;
+    InstrumentState& yes = state_[legs.polymarket_yes.value];
+    if (!yes.linked.valid()) yes.linked = legs.kalshi;
+    InstrumentState& no = state_[legs.polymarket_no.value];
+    if (!no.linked.valid()) {
+      no.linked = legs.kalshi;
+      no.linked_flipped = true;
+    }
   }
   if (pairs_.size() != cross_venue_.pair_count()) {
     throw std::logic_error("StrategyEngine: pair count disagrees with CrossVenueArbitrage");
@@ -136,6 +146,7 @@ StrategyEngine::StrategyEngine(const MarketUniverse& universe, const Config& con
 void StrategyEngine::handle(const MarketEvent& event, WallNanos now, IntentOut intents,
                             OpportunityOut opportunities) noexcept {
   ++counters_.events;
+  current_receive_ = event.recv_ts;
   breakers_.on_feed_message(event.venue, now);
   const InstrumentId id = event.instrument;
   const bool known = id.value < state_.size() && markets_[id.value].id.valid();
@@ -207,7 +218,7 @@ void StrategyEngine::mark(InstrumentId id, Level bid, Level ask, WallNanos now) 
   if (bid.valid() && ask.valid()) {
     portfolio_.mark(id, MarkKind::mid, Price{(bid.price.ticks + ask.price.ticks) / 2}, now);
   }
-  const FairValue fair = fair_values_.estimate(id);
+  const FairValue fair = fair_value(id);
   if (fair.samples > 0) portfolio_.mark(id, MarkKind::fair, to_price(fair.value), now);
 }
 
@@ -246,6 +257,7 @@ void StrategyEngine::check_exits(InstrumentId id, WallNanos now, IntentOut inten
     intent.decision_price = decision.limit_price;
     intent.qty = position.qty;
     intent.decision_ts = now;
+    intent.set_receive_ts(current_receive_);
     // What selling here gains over holding at the model's value, net of the fee.
     const Price fair = portfolio_.mark_of(id, outcome, MarkKind::fair);
     const Money held = fair == kNoPrice ? position.cost_basis : notional(fair, position.qty);
@@ -302,7 +314,7 @@ void StrategyEngine::run_detectors(InstrumentId id, WallNanos now, IntentOut int
   const int64_t next_ns = now.ns + options_.decision_interval_ns;
 
   if (config_.grinding.enabled) {
-    const FairValue fair = fair_values_.estimate(id);
+    const FairValue fair = fair_value(id);
     if (fair.samples > 0) {
       if (throttled(st.grinding_after_ns, now)) {
         ++counters_.throttled;
@@ -374,6 +386,19 @@ void StrategyEngine::run_detectors(InstrumentId id, WallNanos now, IntentOut int
       }
     }
   }
+}
+
+FairValue StrategyEngine::fair_value(InstrumentId id) const noexcept {
+  const FairValue own = fair_values_.estimate(id);
+  if (id.value >= state_.size() || !state_[id.value].linked.valid()) return own;
+  const InstrumentState& st = state_[id.value];
+  FairValue other = fair_values_.estimate(st.linked);
+  if (st.linked_flipped) other.value = 1.0 - other.value;
+  const auto traded = [this](InstrumentId i) {
+    const VolatilitySnapshot v = volatility_.snapshot(i);
+    return v.mean_volume * v.samples;
+  };
+  return fuse(own, traded(id), other, traded(st.linked));
 }
 
 bool StrategyEngine::in_recovery() const noexcept {
@@ -503,6 +528,7 @@ void StrategyEngine::act(const Opportunity& opportunity, WallNanos now, IntentOu
     intent.qty = qty;
     intent.group_id = group_id;
     intent.decision_ts = now;
+    intent.set_receive_ts(current_receive_);
     // The group's EV shared by cost; the first leg takes the rounding remainder.
     const Money share{static_cast<int64_t>(static_cast<Int128>(expected_value.micros) *
                                            priced[i].cost.micros / total_cost.micros)};

@@ -1,5 +1,6 @@
 #include "pmx/persist/event_writer.h"
 
+#include <cstdio>
 #include <utility>
 
 #include <sqlite3.h>
@@ -124,6 +125,9 @@ WriteResult EventWriter::write(const OpsEvent& event) noexcept {
       break;
     case OpsEventKind::daily_snapshot:
       ok = write_daily_snapshot(p.daily_snapshot);
+      break;
+    case OpsEventKind::alert:
+      ok = write_alert(p.alert);
       break;
   }
   ++(ok ? counters_.written : counters_.failed);
@@ -275,6 +279,24 @@ bool EventWriter::write_audit(const AuditRecord& r) noexcept {
     insert_audit_.bind_int64(6, static_cast<int64_t>(r.intent_id));
   else
     insert_audit_.bind_null(6);
+  return done(insert_audit_);
+}
+
+// An alert is kept in the audit trail: kind "alert_<severity>", the title and text as the reason.
+bool EventWriter::write_alert(const AlertRecord& r) noexcept {
+  char kind[24];
+  std::snprintf(kind, sizeof kind, "alert_%s", to_string(r.severity).data());
+  char reason[sizeof r.title + sizeof r.text + 2];
+  std::snprintf(reason, sizeof reason, "%s: %s", r.title, r.text);
+  insert_audit_.bind_int64(1, r.ts.ns)
+      .bind_text(2, kind)
+      .bind_text(3, to_string(StrategyKind::manual))
+      .bind_null(4)
+      .bind_null(5)
+      .bind_null(6)
+      .bind_int64(7, static_cast<int64_t>(r.severity))
+      .bind_int64(8, 0)
+      .bind_text(9, reason);
   return done(insert_audit_);
 }
 

@@ -231,4 +231,50 @@ CrossVenueMapping load_cross_venue_mapping(const std::filesystem::path& path) {
   return parse_cross_venue_mapping(text.str(), path.string());
 }
 
+namespace {
+
+// A TOML basic string.
+std::string toml_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string format_cross_venue_mapping(const std::vector<CrossVenuePairClaim>& claims,
+                                       std::string_view header) {
+  std::string out = "# ";
+  for (const char c : header)
+    out += c == '\n' ? ' ' : c;
+  out += '\n';
+  for (const CrossVenuePairClaim& claim : claims) {
+    const CrossVenuePair& p = claim.pair;
+    out += "\n[[pair]]\n";
+    if (!p.name.empty()) out += "name = " + toml_string(p.name) + "\n";
+    out += std::string("equivalent = ") + (claim.equivalent ? "true" : "false") + "\n";
+    out += "[pair.kalshi]\n";
+    out += "ticker = " + toml_string(p.kalshi_ticker) + "\n";
+    out += "resolution_source = " + toml_string(p.kalshi_resolution_source) + "\n";
+    out += "resolution_date = " + format_utc(p.kalshi_resolution_date) + "\n";
+    out += "[pair.polymarket]\n";
+    out += "yes_token = " + toml_string(p.polymarket_yes_token) + "\n";
+    out += "no_token = " + toml_string(p.polymarket_no_token) + "\n";
+    out += "resolution_source = " + toml_string(p.polymarket_resolution_source) + "\n";
+    out += "resolution_date = " + format_utc(p.polymarket_resolution_date) + "\n";
+  }
+  return out;
+}
+
 }  // namespace pmx

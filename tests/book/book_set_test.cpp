@@ -73,9 +73,10 @@ TEST(BookSet, ADeltaBelowZeroMeansALostMessageAndMakesTheBookStale) {
   EXPECT_EQ(books.counters().refused_levels, 1u);
 }
 
-TEST(BookSet, APolymarketTickChangeDropsTheBookUntilASnapshot) {
+namespace {
+// A Polymarket token with one bid at 4500 ticks, on a tick of 100 ($0.01).
+BookSet polymarket_book_with_a_bid(InstrumentId token) {
   BookSet books(false);
-  const InstrumentId token{3};
   books.ensure(token, Venue::polymarket, Price::from_ticks(100));
   MarketEvent e;
   e.venue = Venue::polymarket;
@@ -89,13 +90,40 @@ TEST(BookSet, APolymarketTickChangeDropsTheBookUntilASnapshot) {
   books.apply(e);
   e.type = EventType::snapshot_end;
   books.apply(e);
-  EXPECT_EQ(books.best_bid(token).price.ticks, 4500);
+  return books;
+}
+
+MarketEvent tick_change(InstrumentId token, int32_t new_tick) {
+  MarketEvent e;
+  e.venue = Venue::polymarket;
+  e.instrument = token;
   e.type = EventType::tick_size_change;
-  e.price = Price::from_ticks(10);
-  EXPECT_EQ(books.apply(e), BookSet::Applied::stale);
+  e.price = Price::from_ticks(new_tick);
+  return e;
+}
+}  // namespace
+
+TEST(BookSet, APolymarketTickGettingFinerKeepsTheBookTradeable) {
+  const InstrumentId token{3};
+  BookSet books = polymarket_book_with_a_bid(token);
+  ASSERT_EQ(books.best_bid(token).price.ticks, 4500);
+
+  EXPECT_EQ(books.apply(tick_change(token, 10)), BookSet::Applied::none);
+  EXPECT_FALSE(books.stale(token));
+  EXPECT_EQ(books.best_bid(token), (Level{Price::from_ticks(4500), Qty::contracts(5)}));
+  EXPECT_EQ(books.polymarket(token)->tick().ticks, 10);
+  EXPECT_EQ(books.counters().retick, 1u);
+}
+
+TEST(BookSet, APolymarketTickChangeThatStrandsALevelDropsTheBookUntilASnapshot) {
+  const InstrumentId token{3};
+  BookSet books = polymarket_book_with_a_bid(token);
+
+  // 4500 is not a multiple of 1000 ($0.10): the level cannot be kept.
+  EXPECT_EQ(books.apply(tick_change(token, 1000)), BookSet::Applied::stale);
   EXPECT_TRUE(books.stale(token));
   EXPECT_FALSE(books.best_bid(token).valid());
-  EXPECT_EQ(books.polymarket(token)->tick().ticks, 10);
+  EXPECT_EQ(books.polymarket(token)->tick().ticks, 1000);
 }
 
 TEST(BookSet, UnknownInstrumentsAreCountedUnlessCreatedOnFirstSight) {

@@ -149,7 +149,7 @@ TEST(PolymarketFeedFrames, FrameTapSeesEveryRawFrameWithItsReceiveTime) {
   EXPECT_EQ(tapped.times, (std::vector<MonoNanos>{MonoNanos{10}, MonoNanos{11}, MonoNanos{12}}));
 }
 
-TEST(PolymarketFeedFrames, TickSizeChangeReachesTheRingAndTheBookWaitsForTheNextSnapshot) {
+TEST(PolymarketFeedFrames, TickSizeChangeReachesTheRingAndTheBookKeepsItsLevelsOnTheFinerTick) {
   InstrumentTable table;
   SpscRingBuffer<MarketEvent> ring(64);
   PolymarketFeed feed(table, *ring, options({kA}, 200));
@@ -168,8 +168,9 @@ TEST(PolymarketFeedFrames, TickSizeChangeReachesTheRingAndTheBookWaitsForTheNext
                         R"(","market":"0x1","old_tick_size":"0.01","new_tick_size":"0.001","timestamp":"2"})",
                     MonoNanos{2});
   apply();
-  EXPECT_TRUE(books.stale(a));
+  EXPECT_FALSE(books.stale(a)) << "a finer tick keeps every level";
   EXPECT_EQ(books.polymarket(a)->tick(), Price::from_ticks(10));
+  EXPECT_EQ(books.best_bid(a).price, Price::from_ticks(4800));
   feed.handle_frame(0, book(kA), MonoNanos{3});
   apply();
   EXPECT_FALSE(books.stale(a));

@@ -212,3 +212,42 @@ TEST_F(RealPairs, AcceptsOnlyTheTwoPairsThatResolveTogether) {
 
 }  // namespace
 }  // namespace pmx
+
+namespace pmx {
+namespace {
+
+TEST(CrossVenueMappingWriter, WhatItWritesTheLoaderReadsBack) {
+  CrossVenuePairClaim claim;
+  claim.pair.name = "fed-cut \"dec\"";
+  claim.pair.kalshi_ticker = "KXFED-26DEC-T4.00";
+  claim.pair.polymarket_yes_token = "1234567890";
+  claim.pair.polymarket_no_token = "9876543210";
+  claim.pair.kalshi_resolution_source = "FOMC statement";
+  claim.pair.polymarket_resolution_source = "FOMC statement";
+  claim.pair.kalshi_resolution_date = WallNanos{1'797'000'000LL * 1'000'000'000};
+  claim.pair.polymarket_resolution_date = WallNanos{1'797'003'600LL * 1'000'000'000};
+  claim.equivalent = true;
+  CrossVenuePairClaim refused = claim;
+  refused.pair.name = "not the same";
+  refused.pair.kalshi_ticker = "KXOTHER";
+  refused.pair.polymarket_yes_token = "111";
+  refused.pair.polymarket_no_token = "222";
+  refused.equivalent = false;
+
+  const CrossVenueMapping mapping = parse_cross_venue_mapping(
+      format_cross_venue_mapping({claim, refused}, "generated\nby a test"), "w.toml");
+  ASSERT_EQ(mapping.pairs.size(), 1u);
+  const CrossVenuePair& p = mapping.pairs[0];
+  EXPECT_EQ(p.name, claim.pair.name);
+  EXPECT_EQ(p.kalshi_ticker, claim.pair.kalshi_ticker);
+  EXPECT_EQ(p.polymarket_yes_token, claim.pair.polymarket_yes_token);
+  EXPECT_EQ(p.polymarket_no_token, claim.pair.polymarket_no_token);
+  EXPECT_EQ(p.kalshi_resolution_source, claim.pair.kalshi_resolution_source);
+  EXPECT_EQ(p.kalshi_resolution_date, claim.pair.kalshi_resolution_date);
+  EXPECT_EQ(p.polymarket_resolution_date, claim.pair.polymarket_resolution_date);
+  ASSERT_EQ(mapping.refused.size(), 1u);
+  EXPECT_EQ(mapping.refused[0].name, "not the same");
+}
+
+}  // namespace
+}  // namespace pmx

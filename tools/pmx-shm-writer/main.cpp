@@ -16,9 +16,9 @@
 
 #include "pmx/core/clock.h"
 #include "pmx/core/config.h"
+#include "pmx/engine/control_commands.h"
 #include "pmx/shm/segment.h"
 
-#include "control_commands.h"
 #include "market_simulator.h"
 
 namespace {
@@ -47,13 +47,13 @@ timespec add_ns(timespec t, int64_t ns) {
 
 // Answers every pending command. The new status is published before the acknowledgement, so a
 // tool that got "ok" and then reads the segment sees the command's effect.
-void serve_commands(pmx::shm::StateWriter& writer, pmx::writer::ControlState& state,
+void serve_commands(pmx::shm::StateWriter& writer, pmx::ControlState& state,
                     pmx::writer::MarketSimulator& simulator) {
   pmx::shm::ControlPoller::Pending pending;
   while (writer.control().poll(pending, pmx::mono_now().ns)) {
     const int64_t wall = pmx::wall_now().ns;
-    const pmx::writer::CommandOutcome out =
-        pmx::writer::apply_command(state, pending.request, wall, simulator.open_positions());
+    const pmx::CommandOutcome out =
+        pmx::apply_command(state, pending.request, wall, simulator.open_positions());
     if (out.close_positions) simulator.close_positions(wall);
     writer.publish_status(state.status);
     writer.control().complete(pending.number, out.result, out.message);
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kUsage;
   }
 
-  pmx::writer::ControlState state;
+  pmx::ControlState state;
   try {
     state.config = pmx::load_config(config_file);
   } catch (const pmx::ConfigError& e) {

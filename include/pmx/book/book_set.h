@@ -47,6 +47,7 @@ class BookSet {
     uint64_t unknown_instrument = 0;
     uint64_t refused_levels = 0;  // off-grid prices, negative results: the book goes stale
     uint64_t stale_events = 0;
+    uint64_t retick = 0;  // Polymarket tick changes the book survived (re-gridded)
   };
 
   // `default_tick` is used for books created without a known tick (finest: 1 tick = $0.0001).
@@ -116,8 +117,16 @@ class BookSet {
         ++counters_.stale_events;
         return Applied::stale;
       case EventType::tick_size_change:
-        if (e->venue == Venue::polymarket && event.price != kNoPrice && event.price.ticks > 0)
+        // Polymarket's tick gets finer near the edges: every resting level is still on the new
+        // grid, so the book is re-gridded and stays tradeable (this allocates: a rare event). A
+        // level off the new grid (a coarser tick) or a bad tick drops the book until a snapshot.
+        if (e->venue == Venue::polymarket && event.price != kNoPrice && event.price.ticks > 0) {
+          if (!e->stale && !e->in_snapshot && e->polymarket->change_tick(event.price) == BookError::ok) {
+            ++counters_.retick;
+            return Applied::none;
+          }
           (void)e->polymarket->reset(event.price);
+        }
         clear(*e);
         e->stale = true;
         e->in_snapshot = false;

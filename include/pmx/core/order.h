@@ -39,6 +39,9 @@ enum class TimeInForce : uint8_t {
 inline constexpr uint8_t kIntentUrgent = 1;        // route as marketable IOC whatever the size
 inline constexpr uint8_t kIntentArbitrageLeg = 2;  // one leg of a group: unwind the others if it fails
 inline constexpr uint8_t kIntentReduceOnly = 4;    // must not open or grow a position
+// Not an order: the kill switch's "cancel every open order" message on the intents ring. Only
+// intent_id (0), decision_ts and the receive timestamp are meaningful.
+inline constexpr uint8_t kIntentCancelAll = 8;
 
 struct OrderIntent {
   uint64_t intent_id = 0;                        // 0   unique for the life of the database (never reused)
@@ -56,7 +59,35 @@ struct OrderIntent {
   StrategyKind strategy = StrategyKind::manual;  // 56
   uint8_t flags = 0;                             // 57  kIntent* bits
   uint8_t leg_count = 1;                         // 58  legs in the group
-  uint8_t reserved[5] = {};                      // 59  keeps the layout free of implicit padding
+  uint8_t receive_ts_low[5] = {};                // 59  receive time of the causing event, mod 2^40 ns
+
+  // Tick-to-trade: the local receive time (MonoNanos) of the market event that caused the intent.
+  // Only its low 40 bits fit the five spare bytes (the record stays one cache line), which is
+  // enough: 2^40 ns is 18.3 minutes, and receive_ts_near() rebuilds the full timestamp from any
+  // clock reading taken less than that after it (an intent is sent within microseconds; the
+  // latency histograms saturate at 17 s anyway). 0 = unknown (e.g. a manual order).
+  static constexpr int kReceiveTsBits = 40;
+  static constexpr uint64_t kReceiveTsMask = (uint64_t{1} << kReceiveTsBits) - 1;
+
+  constexpr void set_receive_ts(MonoNanos received) noexcept {
+    const uint64_t low = static_cast<uint64_t>(received.ns) & kReceiveTsMask;
+    for (int i = 0; i < 5; ++i)
+      receive_ts_low[i] = static_cast<uint8_t>(low >> (8 * i));
+  }
+  constexpr uint64_t receive_ts_bits() const noexcept {
+    uint64_t low = 0;
+    for (int i = 0; i < 5; ++i)
+      low |= uint64_t{receive_ts_low[i]} << (8 * i);
+    return low;
+  }
+  constexpr bool has_receive_ts() const noexcept { return receive_ts_bits() != 0; }
+  // The latest time <= `now` whose low 40 bits are the stored ones: the exact receive time when
+  // `now` is within 18.3 minutes after it.
+  constexpr MonoNanos receive_ts_near(MonoNanos now) const noexcept {
+    const uint64_t now_bits = static_cast<uint64_t>(now.ns);
+    const uint64_t back = (now_bits - receive_ts_bits()) & kReceiveTsMask;
+    return MonoNanos{static_cast<int64_t>(now_bits - back)};
+  }
 
   friend bool operator==(const OrderIntent&, const OrderIntent&) = default;
 };

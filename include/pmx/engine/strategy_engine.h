@@ -44,6 +44,9 @@
 //
 // Ids: intent ids come from a counter that starts at `first_intent_id` (the persisted high-water
 // mark + 1); a group's id is its first leg's intent id. next_intent_id() is what to persist.
+//
+// Tick-to-trade: every intent carries the receive timestamp (recv_ts) of the market event whose
+// handling produced it (OrderIntent::set_receive_ts); the gateway measures from it.
 #pragma once
 
 #include <array>
@@ -148,6 +151,12 @@ class StrategyEngine {
   const CrossVenueArbitrage& cross_venue() const noexcept { return cross_venue_; }
   const MonotonicityArbitrage& monotonicity() const noexcept { return monotonicity_; }
   const GrindingDetector& grinding() const noexcept { return grinding_; }
+  // The fair value the strategies use: the instrument's own Kalman estimate, fused (volume-
+  // weighted, pmx/model/kalman_fair_value.h fuse()) with the linked instrument's of a cross-venue
+  // pair when there is one (a Polymarket NO token's partner estimate is 1 - the Kalshi YES one).
+  // Volume: each instrument's traded volume over its volatility window (mean x samples), both in
+  // contracts of a $1 payout, so the venue where the money trades dominates.
+  FairValue fair_value(InstrumentId instrument) const noexcept;
   bool thesis_invalidated(InstrumentId instrument) const noexcept {
     return instrument.value < state_.size() && state_[instrument.value].thesis_invalid;
   }
@@ -167,6 +176,8 @@ class StrategyEngine {
     bool has_measurement = false;
     bool thesis_invalid = false;
     bool in_ladder = false;
+    bool linked_flipped = false;  // the linked instrument prices the other outcome
+    InstrumentId linked{};        // the other venue's instrument of a cross-venue pair (or invalid)
   };
   struct PairLegs {
     InstrumentId kalshi{};
@@ -233,6 +244,7 @@ class StrategyEngine {
   std::vector<Level> scratch_;                                // one leg's levels, for re-pricing
   std::array<OrderIntent, Opportunity::kMaxLegs> pending_{};  // one group's intents before sending
   Opportunity found_{};
+  MonoNanos current_receive_{};  // recv_ts of the event being handled: every intent it causes carries it
   uint64_t next_intent_id_;
   StrategyEngineCounters counters_;
 };

@@ -16,7 +16,7 @@
 //   trade             both   taker's     -          trade price⁴ -             size > 0        aggressor
 //   ticker            both   yes        -           last price⁵  yes bid/ask   volume⁵         -
 //   status            kalshi -           -          -            -             -               status
-//   stale             kalshi -           -          -            -             -               stale_reason
+//   stale             both   -           -          -            -             -               stale_reason⁶
 //   tick_size_change  poly   -           -          new tick     -             -               old_tick
 // clang-format on
 //
@@ -28,6 +28,8 @@
 //   ⁴ Kalshi trades: the YES price (`yes_price_dollars`) whatever the taker's outcome.
 //   ⁵ Kalshi ticker: price = last trade, qty = cumulative volume. Polymarket best_bid_ask: price =
 //     kNoPrice, qty = 0.
+//   ⁶ Kalshi: a sequence gap, a terminal venue error or a disconnect; Polymarket: a disconnect, a
+//     silent shard or a ring overflow (both feeds mark every book the lost data fed).
 //
 // level_delta vs level_set is the one semantic difference between the venues, so it is two event
 // types rather than a flag: Kalshi's orderbook_delta says "this level changed by -54.00" and the
@@ -58,7 +60,7 @@ enum class EventType : uint8_t {
   ticker,
   status,            // market lifecycle (open, paused, closed, settled...)
   stale,             // the book is unknown until the next snapshot_begin for this instrument
-  tick_size_change,  // Polymarket: drop the book and wait for the next snapshot
+  tick_size_change,  // Polymarket: re-grid the book on the new tick (or, if a level is off it, drop it until a snapshot)
 };
 inline constexpr int kEventTypeCount = 10;
 

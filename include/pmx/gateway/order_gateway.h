@@ -16,7 +16,10 @@
 //   * an arbitrage group whose leg fails is unwound: every other leg's filled quantity is sold
 //     back with a marketable IOC (a gateway-originated intent with kGatewayIntentBit set, reported
 //     like any other so the strategy's positions stay right);
-//   * child orders wait (in order) when the venue's write bucket is empty; nothing is dropped.
+//   * child orders wait (in order) when the venue's write bucket is empty; nothing is dropped;
+//   * cancel_all (the kill switch) stops every parent: waiting children and TWAP chunks are
+//     dropped, resting children cancelled at the venue, and each parent ends in its one terminal
+//     report once the venue has answered for what was already sent (IOC/FOK children end alone).
 //
 // Single-threaded, noexcept, allocation-free after construction. Time is passed in.
 #pragma once
@@ -57,6 +60,7 @@ struct OrderGatewayCounters {
   uint64_t timeouts = 0;
   uint64_t replaces = 0;
   uint64_t terminal = 0;
+  uint64_t cancel_alls = 0;
 };
 
 template <typename Backend>
@@ -98,7 +102,8 @@ class OrderGateway {
         p.next_chunk_at = WallNanos{now.ns + options_.route.twap_interval_ns};
         send_child(slot, q, p.plan.band_limit, TimeInForce::ioc, now, mono);
       }
-      if (p.plan.kind == RouteKind::limit_with_timeout && p.open_child != 0 && !p.cancel_sent) {
+      if (p.plan.kind == RouteKind::limit_with_timeout && p.open_child != 0 && !p.cancel_sent &&
+          !p.cancelling) {
         if (now >= p.deadline) {
           ++counters_.timeouts;
           p.cancel_sent = backend_.cancel(p.open_child, now);
@@ -114,6 +119,34 @@ class OrderGateway {
     out_head_ = 0;
   }
 
+  // Kill switch: stops every working intent. Reports (cancelled, or fills of what the venue
+  // already matched) come out of poll(); arbitrage legs left partly filled are still unwound
+  // (reduce-only, the one kind of order sent after this). Returns the intents it stopped.
+  size_t cancel_all(WallNanos now) noexcept {
+    ++counters_.cancel_alls;
+    for (size_t i = 0; i < pending_count_; ++i) {  // children never sent are simply not sent
+      const PendingChild& c = pending_[(pending_head_ + i) % pending_.size()];
+      Parent& p = parents_[c.slot];
+      if (!p.active) continue;
+      --p.children_open;
+      p.sent = p.sent - c.qty;
+    }
+    pending_head_ = 0;
+    pending_count_ = 0;
+    size_t stopped = 0;
+    for (uint32_t slot = 0; slot < parents_.size(); ++slot) {
+      Parent& p = parents_[slot];
+      if (!p.active || p.cancelling) continue;
+      ++stopped;
+      p.cancelling = true;
+      p.chunks_left = 0;
+      p.reprice_pending = false;
+      if (p.open_child != 0 && !p.cancel_sent) p.cancel_sent = backend_.cancel(p.open_child, now);
+      maybe_finish(slot, now, RejectReason::none);
+    }
+    return stopped;
+  }
+
   size_t active_intents() const noexcept { return parents_.size() - free_.size(); }
   const OrderGatewayCounters& counters() const noexcept { return counters_; }
 
@@ -124,6 +157,7 @@ class OrderGateway {
     bool active = false;
     bool cancel_sent = false;
     bool reprice_pending = false;  // the cancel in flight is a cancel/replace
+    bool cancelling = false;       // cancel_all stopped it: nothing more is sent for it
     int chunks_left = 0;
     uint32_t children_open = 0;
     uint32_t child_seq = 0;

@@ -57,6 +57,7 @@ class EventWriter {
   bool write_price_sample(const PriceSampleRecord& r) noexcept;
   bool write_system_state(const SystemStateRecord& r) noexcept;
   bool write_daily_snapshot(const DailySnapshotRecord& r) noexcept;
+  bool write_alert(const AlertRecord& r) noexcept;
 
   // The instrument's venue and key; "#<id>" (in `unknown_name_`) for an id the namer does not know.
   InstrumentName name_of(InstrumentId id) noexcept;

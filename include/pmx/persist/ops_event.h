@@ -142,6 +142,24 @@ struct DailySnapshotRecord {
   WallNanos ts{};
 };
 
+// Something an operator must hear about now (the kill switch, a feed lost): the ops thread's
+// observer sends it as an alert; the database keeps it in the audit trail.
+enum class AlertSeverity : uint8_t { info = 0, warning, critical };
+inline constexpr int kAlertSeverityCount = 3;
+
+constexpr std::string_view to_string(AlertSeverity s) noexcept {
+  constexpr std::string_view kNames[] = {"info", "warning", "critical"};
+  return kNames[static_cast<int>(s)];
+}
+
+struct AlertRecord {
+  AlertSeverity severity = AlertSeverity::info;
+  uint8_t reserved[7] = {};
+  WallNanos ts{};
+  char title[40] = {};  // "Kill switch"
+  char text[96] = {};   // "trading halted: kill switch from 4242; closing positions"
+};
+
 enum class OpsEventKind : uint8_t {
   order_submitted = 0,
   exec_report,
@@ -151,8 +169,9 @@ enum class OpsEventKind : uint8_t {
   price_sample,
   system_state,
   daily_snapshot,
+  alert,
 };
-inline constexpr int kOpsEventKindCount = 8;
+inline constexpr int kOpsEventKindCount = 9;
 
 struct OpsEvent {
   OpsEventKind kind = OpsEventKind::audit;
@@ -166,6 +185,7 @@ struct OpsEvent {
     PriceSampleRecord price_sample;
     SystemStateRecord system_state;
     DailySnapshotRecord daily_snapshot;
+    AlertRecord alert;
   } payload;
 
   static OpsEvent of(const OrderSubmittedRecord& r) noexcept {
@@ -190,6 +210,7 @@ struct OpsEvent {
   static OpsEvent of(const DailySnapshotRecord& r) noexcept {
     return make(OpsEventKind::daily_snapshot, &Payload::daily_snapshot, r);
   }
+  static OpsEvent of(const AlertRecord& r) noexcept { return make(OpsEventKind::alert, &Payload::alert, r); }
 
  private:
   template <typename Record>
@@ -206,8 +227,9 @@ static_assert(std::is_trivially_copyable_v<OpsEvent>,
 static_assert(sizeof(OpsEvent) <= 192, "OpsEvent stays within three cache lines");
 
 constexpr std::string_view to_string(OpsEventKind k) noexcept {
-  constexpr std::string_view kNames[] = {"order_submitted", "exec_report",  "position",     "opportunity",
-                                         "audit",           "price_sample", "system_state", "daily_snapshot"};
+  constexpr std::string_view kNames[] = {"order_submitted", "exec_report",    "position",
+                                         "opportunity",     "audit",          "price_sample",
+                                         "system_state",    "daily_snapshot", "alert"};
   return kNames[static_cast<int>(k)];
 }
 

@@ -73,4 +73,18 @@ CrossVenueMapping load_cross_venue_mapping(const std::filesystem::path& path);
 // "2028-11-07T15:00:00Z" (whole seconds, UTC), for refusal messages and logs.
 std::string format_utc(WallNanos t);
 
+// ---- Writing (tools that generate pairs: pmx-venue-sim --write-pairs) ----
+
+// One pair as a person (or a generator) claims it, including claims the loader must refuse.
+struct CrossVenuePairClaim {
+  CrossVenuePair pair;
+  bool equivalent = false;
+};
+
+// The mapping file above for `claims`, in order: a comment line `header` first (no newline
+// inside), then one [[pair]] with its [pair.kalshi] and [pair.polymarket] tables each. Dates are
+// written in whole seconds. parse_cross_venue_mapping() reads it back: the one format, one writer.
+std::string format_cross_venue_mapping(const std::vector<CrossVenuePairClaim>& claims,
+                                       std::string_view header);
+
 }  // namespace pmx

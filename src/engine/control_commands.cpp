@@ -1,16 +1,20 @@
-#include "control_commands.h"
+#include "pmx/engine/control_commands.h"
 
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
-namespace pmx::writer {
+namespace pmx {
 namespace {
 
 CommandOutcome outcome(shm::CommandResult result, std::string message) {
-  return CommandOutcome{result, std::move(message), false};
+  CommandOutcome out;
+  out.result = result;
+  out.message = std::move(message);
+  return out;
 }
 
 CommandOutcome kill(ControlState& state, const shm::CommandRequest& request, int64_t wall_ns,
@@ -26,6 +30,7 @@ CommandOutcome kill(ControlState& state, const shm::CommandRequest& request, int
                                                   was_halted ? " (already halted)" : "", request.tool_pid,
                                                   close ? fmt::format("closing {} positions", open_positions)
                                                         : std::string("positions kept open")));
+  out.halt = true;
   out.close_positions = close;
   return out;
 }
@@ -33,7 +38,9 @@ CommandOutcome kill(ControlState& state, const shm::CommandRequest& request, int
 CommandOutcome resume(ControlState& state) {
   if (state.status.halted == 0) return outcome(shm::CommandResult::ok, "not halted: nothing to resume");
   state.status.halted = 0;  // halt_reason keeps the last halt's reason (layout.h)
-  return outcome(shm::CommandResult::ok, "resumed trading");
+  CommandOutcome out = outcome(shm::CommandResult::ok, "resumed trading");
+  out.resume = true;
+  return out;
 }
 
 CommandOutcome mode(ControlState& state, std::string_view value) {
@@ -61,10 +68,15 @@ CommandOutcome set(ControlState& state, std::string_view key, std::string_view v
   if (!is_runtime_key(key))
     return outcome(shm::CommandResult::refused,
                    fmt::format("refused: {} is not a runtime key; restart the engine to change it", key));
+  if (!state.accept_config_set)
+    return outcome(shm::CommandResult::refused,
+                   fmt::format("refused: this engine cannot change {} while running; restart it", key));
   const ConfigStatus status = set_config_key(state.config, key, value);
   if (!status.ok()) return outcome(shm::CommandResult::invalid, "invalid: " + status.error);
-  return outcome(shm::CommandResult::ok,
-                 fmt::format("{} = {}", key, config_value(state.config, key).value_or("?")));
+  CommandOutcome out = outcome(shm::CommandResult::ok,
+                               fmt::format("{} = {}", key, config_value(state.config, key).value_or("?")));
+  out.config_changed = true;
+  return out;
 }
 
 }  // namespace
@@ -95,4 +107,4 @@ CommandOutcome apply_command(ControlState& state, const shm::CommandRequest& req
   return out;
 }
 
-}  // namespace pmx::writer
+}  // namespace pmx
