@@ -39,6 +39,22 @@ Venue InstrumentTable::venue(InstrumentId id) const noexcept {
   return id.value < entries_.size() ? entries_[id.value].venue : Venue::kalshi;
 }
 
+InstrumentTable::InstrumentTable(const InstrumentTable& other) {
+  static_assert(kVenueCount == 2, "one map per venue");
+  for (size_t v = 0; v < kVenueCount; ++v)
+    maps_[v] = other.maps_[v];
+  entries_.reserve(other.entries_.size());
+  for (const Entry& e : other.entries_) {
+    const Map& map = maps_[static_cast<size_t>(e.venue)];
+    entries_.push_back(Entry{e.venue, &map.find(std::string_view(*e.key))->first});
+  }
+}
+
+InstrumentTable& InstrumentTable::operator=(const InstrumentTable& other) {
+  if (this != &other) *this = InstrumentTable(other);
+  return *this;
+}
+
 void InstrumentTable::reserve(size_t n) {
   entries_.reserve(n);
   for (Map& m : maps_)

@@ -1,5 +1,6 @@
 #include "pmx/feed/instrument_table.h"
 
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -55,6 +56,23 @@ TEST(InstrumentTable, UnknownIdHasEmptyKey) {
   InstrumentTable t;
   EXPECT_EQ(t.key(InstrumentId{7}), "");
   EXPECT_EQ(t.key(InstrumentId{}), "");
+}
+
+TEST(InstrumentTable, ACopyOutlivesItsSource) {
+  auto source = std::make_unique<InstrumentTable>();
+  const InstrumentId k = source->add(Venue::kalshi, "KXBTC-26DEC31-T100000");
+  const InstrumentId p = source->add(Venue::polymarket, "123456789");
+  InstrumentTable copy(*source);
+  InstrumentTable assigned;
+  assigned = *source;
+  source.reset();  // the copies must not point into its nodes
+
+  for (const InstrumentTable* t : {&copy, &assigned}) {
+    EXPECT_EQ(t->key(k), "KXBTC-26DEC31-T100000");
+    EXPECT_EQ(t->key(p), "123456789");
+    EXPECT_EQ(t->find(Venue::polymarket, "123456789"), p);
+    EXPECT_EQ(t->size(), 2u);
+  }
 }
 
 }  // namespace

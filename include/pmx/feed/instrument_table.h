@@ -50,6 +50,14 @@ class InstrumentTable {
   size_t size() const noexcept { return entries_.size(); }
   void reserve(size_t n);
 
+  // Copies rebuild the key pointers into their own maps (a member-wise copy would leave them
+  // pointing into the source's nodes, dangling once the source is gone). Moves keep the nodes.
+  InstrumentTable() = default;
+  InstrumentTable(const InstrumentTable& other);
+  InstrumentTable& operator=(const InstrumentTable& other);
+  InstrumentTable(InstrumentTable&&) noexcept = default;
+  InstrumentTable& operator=(InstrumentTable&&) noexcept = default;
+
  private:
   struct Hash {
     using is_transparent = void;
