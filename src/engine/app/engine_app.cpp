@@ -27,6 +27,7 @@
 #include "pmx/feed/bootstrap/universe.h"
 #include "pmx/feed/kalshi/kalshi_feed.h"
 #include "pmx/feed/polymarket/polymarket_feed.h"
+#include "pmx/feed/universe_file.h"
 #include "pmx/gateway/kalshi_signer.h"
 #include "pmx/gateway/order_gateway.h"
 #include "pmx/gateway/paper_exchange.h"
@@ -252,6 +253,9 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
   recovered.open_positions = load_recovery_state(db).open_positions;
   const uint64_t first_id = first_intent_id(db);
   upsert_markets(db, market_rows(universe), start);
+  // The whole universe (ticks, fees, events, strikes) beside the database: pmx-backtest replays
+  // this session's captures against exactly these markets (--universe).
+  save_universe(universe, std::filesystem::path(db_path).concat(".universe.json"));
   if (recovered.trading_halted)
     say("trading is HALTED (persisted: {}); `pmx-ctl --instance {} resume` resumes it", recovered.halt_reason,
         instance);
