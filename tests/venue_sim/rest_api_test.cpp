@@ -5,7 +5,8 @@
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
+
+#include "pmx/strategy/cross_venue_mapping.h"
 
 #include "capture_source.h"
 #include "pairs_toml.h"
@@ -14,6 +15,9 @@
 namespace {
 
 namespace json = boost::json;
+using pmx::CrossVenueMapping;
+using pmx::CrossVenuePair;
+using pmx::parse_cross_venue_mapping;
 using pmx::Venue;
 using pmx::sim::handle_rest;
 using pmx::sim::RestApi;
@@ -187,26 +191,25 @@ TEST(CaptureUniverse, ListsTheInstrumentsTheFramesTouch) {
   EXPECT_FALSE(clob[0].at("tokens").as_array().empty());
 }
 
-TEST(PairsToml, ParsesAndListsEachPairWithItsResolution) {
+TEST(PairsToml, TheEnginesLoaderAcceptsExactlyTheEquivalentPairs) {
   const Universe u = universe();
   const std::string text = pmx::sim::pairs_toml(u, "test");
-  const toml::table t = toml::parse(text);
-  const auto* pairs = t["pair"].as_array();
-  ASSERT_NE(pairs, nullptr);
-  ASSERT_EQ(pairs->size(), u.pairs.size());
-  size_t refused = 0;
-  for (size_t i = 0; i < pairs->size(); ++i) {
-    const auto& p = *pairs->at(i).as_table();
-    EXPECT_EQ(p["kalshi_ticker"].value_or(std::string()), u.markets[u.pairs[i].kalshi].key);
-    EXPECT_EQ(p["polymarket_yes_token"].value_or(std::string()), u.markets[u.pairs[i].polymarket].yes_token);
-    EXPECT_FALSE(p["polymarket_no_token"].value_or(std::string()).empty());
-    EXPECT_FALSE(p["kalshi_resolution_source"].value_or(std::string()).empty());
-    const bool same_date = p["kalshi_resolution_date"].value_or(std::string()) ==
-                           p["polymarket_resolution_date"].value_or(std::string());
-    EXPECT_EQ(p["equivalent"].value_or(false), same_date);
-    refused += same_date ? 0 : 1;
+  const CrossVenueMapping mapping = parse_cross_venue_mapping(text, "pairs.toml");
+  size_t equivalent = 0;
+  for (const auto& pair : u.pairs)
+    equivalent += pair.equivalent ? 1 : 0;
+  ASSERT_EQ(mapping.pairs.size(), equivalent);
+  EXPECT_EQ(mapping.refused.size(), u.pairs.size() - equivalent);
+  EXPECT_GT(mapping.refused.size(), 0u) << "the synthetic market lists pairs that must be refused";
+  size_t accepted = 0;
+  for (const auto& pair : u.pairs) {
+    if (!pair.equivalent) continue;
+    const CrossVenuePair& loaded = mapping.pairs[accepted++];
+    EXPECT_EQ(loaded.kalshi_ticker, u.markets[pair.kalshi].key);
+    EXPECT_EQ(loaded.polymarket_yes_token, u.markets[pair.polymarket].yes_token);
+    EXPECT_EQ(loaded.polymarket_no_token, u.markets[pair.polymarket].no_token);
+    EXPECT_EQ(loaded.kalshi_resolution_date.ns, u.markets[pair.kalshi].close_ms * 1'000'000);
   }
-  EXPECT_GT(refused, 0u);
 }
 
 TEST(UrlDecode, DecodesPercentAndPlus) {

@@ -170,11 +170,12 @@ TEST(SimRest, ConfigListensWhereTheEngineConnectsAndPrintsTheUrls) {
   EXPECT_EQ(sim.url(), "ws://" + k);
   EXPECT_EQ(sim.next_line(), "listening on ws://" + p);
   std::vector<std::string> served;
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < 6; ++i)
     served.push_back(sim.next_line());
   EXPECT_EQ(served, (std::vector<std::string>{"serving kalshi ws ws://" + k + "/trade-api/ws/v2",
                                               "serving kalshi rest http://" + k + "/trade-api/v2",
                                               "serving polymarket ws ws://" + p + "/ws/market",
+                                              "serving polymarket user ws://" + p + "/ws/user",
                                               "serving polymarket clob http://" + p,
                                               "serving polymarket gamma http://" + p}));
   const auto [status, body] = get(kalshi, "/trade-api/v2/events?with_nested_markets=true");

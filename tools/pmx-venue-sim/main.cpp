@@ -14,9 +14,11 @@
 #include <unistd.h>
 
 #include "pmx/core/config.h"
+#include "pmx/core/decimal.h"
 #include "pmx/net/ws_url.h"
 
 #include "capture_source.h"
+#include "order_side.h"
 #include "pairs_toml.h"
 #include "rest_api.h"
 #include "sim_server.h"
@@ -25,7 +27,8 @@
 namespace {
 
 constexpr const char* kDescription =
-    R"(pmx-venue-sim: loopback Kalshi + Polymarket market-data venue (WebSocket + REST market lists).
+    R"(pmx-venue-sim: loopback Kalshi + Polymarket venue: market data (WebSocket + REST market lists) and
+the order side (signed order endpoints, matching, private fill channels, fault injection).
 
 Venues (paths on every listener, or exactly the URLs of --config):
   Kalshi      /trade-api/ws/v2  handshake auth (KALSHI-ACCESS-KEY/-TIMESTAMP/-SIGNATURE, RSA-PSS
@@ -65,9 +68,38 @@ after N frames, on every connection; --delay-ms N waits N ms before every frame;
 --error-code C --error-after N sends Kalshi {"id":0,"type":"error","msg":{"code":C,"msg":...}}
 after frame N (10, 17, 25 are terminal: the subscription that carried frame N ends).
 
+Order side (one simulated account per venue; --starting-balance dollars each):
+  Kalshi      POST /trade-api/v2/portfolio/events/orders (V2: ticker, client_order_id, side bid|ask,
+              count "10.00", price "0.5600", time_in_force, self_trade_prevention_type, ...),
+              DELETE /trade-api/v2/portfolio/events/orders/{id} (and legacy .../portfolio/orders/{id}),
+              GET /trade-api/v2/portfolio/orders (?status=, ?ticker=), /portfolio/positions,
+              /portfolio/balance. Each request must carry KALSHI-ACCESS-* signed over timestamp +
+              METHOD + full path with the --kalshi-public-key's private key (401 otherwise); a
+              client_order_id used before gets 409. Fills go out as `fill` frames on the private
+              fill channel of every Kalshi WebSocket session subscribed to it.
+  Polymarket  POST /order and DELETE /order checked against --poly-api-key/-secret/-passphrase
+              (L2 HMAC over the exact body) and the EIP-712 signature (V2 domain "2", V3 "3",
+              --poly-chain-id; the recovered signer must be the order's signer); trade events
+              MATCHED -> MINED -> CONFIRMED (or FAILED) and order events PLACEMENT / UPDATE /
+              CANCELLATION on /ws/user ({"type":"user","markets":[...],"auth":{...}}).
+  Matching: against one server-wide copy of the synthetic market (capture replay: empty books):
+  the marketable part fills at once at the book's prices walking depth, the rest rests (GTC/GTD)
+  or is cancelled (IOC/FAK; FOK all or nothing); resting orders fill at their price when the book
+  moves through them. The book takes one step per --step-ms of wall time, or with --manual-book
+  only on POST /sim/step?n=K; GET /sim/book?market=KEY shows it. Fees, positions and balances are
+  exact fixed point.
+  Faults (seeded, deterministic; n counts authenticated order requests): --fault-429-every N,
+  --fault-5xx-every N (503), --fault-reject-every N (order placements only) answer without acting;
+  --fault-drop-every N acts then closes the connection unanswered; --fault-timeout-every N acts
+  then holds the answer --fault-timeout-ms; --fault-partial-fill fills at most half of what is
+  marketable; --fault-trade-fail-every N ends every Nth Polymarket trade FAILED; --fault-storm SEED
+  turns all of them on at moderate seeded rates. The counts are printed on exit ("order faults:
+  ...") and each fault is logged with --verbose.
+
 Output on stdout: one line "listening on ws://HOST:PORT" (wss:// with TLS) per listener, first
 thing, then "certificate PATH" when TLS is on, then one line per endpoint served,
-"serving <venue> <api> <URL>" (api: ws, rest, clob, gamma). SIGINT/SIGTERM exit 0.)";
+"serving <venue> <api> <URL>" (api: ws, user, rest, clob, gamma). SIGINT/SIGTERM exit 0, after
+one last line "order faults: requests N, 429 N, 5xx N, reject N, drop N, timeout N, ...".)";
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -110,7 +142,12 @@ pmx::sim::ListenerSpec& config_listener(std::vector<pmx::sim::ListenerSpec>& lis
 void add_config_route(std::vector<pmx::sim::ListenerSpec>& listeners, const std::string& url_text,
                       pmx::Venue venue, bool allow_non_loopback) {
   std::string path;
-  config_listener(listeners, url_text, allow_non_loopback, path).routes.push_back({path, venue});
+  auto& listener = config_listener(listeners, url_text, allow_non_loopback, path);
+  listener.routes.push_back({path, venue, false});
+  // Polymarket's user channel sits beside its market channel: /ws/market -> /ws/user.
+  if (venue == pmx::Venue::polymarket && path.ends_with("/market")) {
+    listener.routes.push_back({path.substr(0, path.size() - 6) + "user", venue, true});
+  }
 }
 
 void add_config_rest(std::vector<pmx::sim::ListenerSpec>& listeners, const std::string& url_text,
@@ -127,8 +164,8 @@ void add_config_rest(std::vector<pmx::sim::ListenerSpec>& listeners, const std::
 void print_served(const pmx::sim::ListenerSpec& spec, const std::string& url) {
   const std::string http = (spec.tls ? "https" : "http") + url.substr(url.find(':'));
   for (const auto& r : spec.routes) {
-    std::printf("serving %s ws %s%s\n", r.venue == pmx::Venue::kalshi ? "kalshi" : "polymarket", url.c_str(),
-                r.path.c_str());
+    std::printf("serving %s %s %s%s\n", r.venue == pmx::Venue::kalshi ? "kalshi" : "polymarket",
+                r.user_channel ? "user" : "ws", url.c_str(), r.path.c_str());
   }
   for (const auto& r : spec.rest) {
     const char* what = r.api == pmx::sim::RestApi::kalshi            ? "kalshi rest"
@@ -223,10 +260,53 @@ int main(int argc, char** argv) {
                  "Synthetic clock origin, epoch ms (default: now); close times follow it")
       ->check(CLI::Range(int64_t{0}, int64_t{4'102'444'800'000}));
   app.add_option("--write-pairs", pairs_path, "Write the synthetic cross-venue pairs TOML to FILE");
-  app.add_flag("--verbose", options.verbose, "Log connections, commands and refusals to stderr");
+  std::string starting_balance = "1000";
+  pmx::sim::OrderSideOptions order_options;
+  pmx::sim::OrderFaultOptions& order_faults = order_options.faults;
+  int64_t fault_timeout_ms = order_faults.timeout_hold.count();
+  app.add_option("--starting-balance", starting_balance,
+                 "Cash of the simulated account on each venue, in dollars")
+      ->capture_default_str();
+  app.add_flag("--manual-book", order_options.manual_book,
+               "The order side's matching book moves only on POST /sim/step, not on the wall clock");
+  app.add_option("--poly-api-key", order_options.polymarket_auth.api_key,
+                 "Polymarket L2 API key orders must carry (POLY_API_KEY, owner, user-channel auth); "
+                 "without it the L2 headers are not checked");
+  app.add_option("--poly-api-secret", order_options.polymarket_auth.api_secret,
+                 "Polymarket L2 API secret (base64url) POLY_SIGNATURE is checked with");
+  app.add_option("--poly-passphrase", order_options.polymarket_auth.passphrase, "Polymarket L2 passphrase");
+  app.add_option("--poly-chain-id", order_options.polymarket_auth.chain_id,
+                 "Chain id of the EIP-712 order domain (137 Polygon, 80002 Amoy)")
+      ->capture_default_str();
+  app.add_option("--poly-mined-ms", order_options.polymarket_auth.mined_ms,
+                 "Polymarket trade events: MATCHED, then MINED and CONFIRMED this many ms apart")
+      ->check(CLI::Range(int64_t{0}, int64_t{600'000}))
+      ->capture_default_str();
+  app.add_option("--fault-429-every", order_faults.too_many_requests_every,
+                 "Answer every Nth order request 429 with the venue's body (not acted on)");
+  app.add_option("--fault-5xx-every", order_faults.server_error_every,
+                 "Answer every Nth order request 503 (not acted on)");
+  app.add_option("--fault-reject-every", order_faults.reject_every,
+                 "Reject every Nth order placement with the venue's reject body");
+  app.add_option("--fault-drop-every", order_faults.drop_every,
+                 "Act on every Nth order request, then close the connection without answering");
+  app.add_option("--fault-timeout-every", order_faults.timeout_every,
+                 "Act on every Nth order request, then hold the answer --fault-timeout-ms");
+  app.add_option("--fault-timeout-ms", fault_timeout_ms, "How long --fault-timeout-every holds an answer")
+      ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}))
+      ->capture_default_str();
+  app.add_flag("--fault-partial-fill", order_faults.partial_fill,
+               "Fill at most half of the marketable part of every order (the rest rests or is cancelled)");
+  app.add_option("--fault-trade-fail-every", order_faults.trade_fail_every,
+                 "Every Nth Polymarket trade goes MATCHED -> FAILED (fill reversed)");
+  app.add_option("--fault-storm", order_faults.storm_seed,
+                 "All order faults at moderate seeded rates (429 6%, 5xx 4%, reject 4%, drop 3%, timeout 2%, "
+                 "trade FAILED 5%, partial fills)");
+  app.add_flag("--verbose", options.verbose, "Log connections, commands, orders and refusals to stderr");
   CLI11_PARSE(app, argc, argv);
 
   std::filesystem::path generated_dir;
+  std::optional<pmx::sim::OrderSide> orders;
   try {
     pmx::sim::FrameSource source;
     std::optional<pmx::Venue> bare;
@@ -269,6 +349,21 @@ int main(int argc, char** argv) {
         error_code, error_after};
     if (!kalshi_public_key.empty()) options.kalshi_public_key_pem = read_file(kalshi_public_key);
 
+    int64_t balance_micros = 0;
+    if (pmx::parse_fixed(starting_balance, 6, balance_micros) != pmx::DecimalError::ok || balance_micros < 0)
+      throw std::runtime_error("--starting-balance " + starting_balance + ": not a dollar amount");
+    order_options.starting_balance_micros = balance_micros;
+    order_faults.storm = app.count("--fault-storm") > 0;
+    order_faults.timeout_hold = std::chrono::milliseconds(fault_timeout_ms);
+    if (synthetic) order_options.synthetic = synthetic_options;
+    order_options.capture_universe = source.universe;
+    order_options.kalshi_auth = {options.kalshi_public_key_pem, options.kalshi_max_skew_ms};
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    orders.emplace(std::move(order_options), now_ms);
+    options.orders = &*orders;
+
     if (!config_path.empty()) {
       if (app.count("--port") || app.count("--bind"))
         throw std::runtime_error("--config replaces --port and --bind");
@@ -292,14 +387,15 @@ int main(int argc, char** argv) {
         throw std::runtime_error("--bind " + bind +
                                  " is not a loopback address; pass --allow-non-loopback to expose it");
       }
-      options.listeners.push_back(
-          {bind == "localhost" ? "127.0.0.1" : bind,
-           static_cast<uint16_t>(port),
-           tls,
-           {{"/trade-api/ws/v2", pmx::Venue::kalshi}, {"/ws/market", pmx::Venue::polymarket}},
-           {{"/trade-api/v2", pmx::sim::RestApi::kalshi},
-            {"", pmx::sim::RestApi::polymarket_clob},
-            {"", pmx::sim::RestApi::polymarket_gamma}}});
+      options.listeners.push_back({bind == "localhost" ? "127.0.0.1" : bind,
+                                   static_cast<uint16_t>(port),
+                                   tls,
+                                   {{"/trade-api/ws/v2", pmx::Venue::kalshi, false},
+                                    {"/ws/market", pmx::Venue::polymarket, false},
+                                    {"/ws/user", pmx::Venue::polymarket, true}},
+                                   {{"/trade-api/v2", pmx::sim::RestApi::kalshi},
+                                    {"", pmx::sim::RestApi::polymarket_clob},
+                                    {"", pmx::sim::RestApi::polymarket_gamma}}});
     }
 
     bool any_tls = false;
@@ -344,5 +440,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   if (!generated_dir.empty()) std::filesystem::remove_all(generated_dir);
+  if (orders) {
+    std::printf("%s\n", orders->faults().summary().c_str());
+    std::fflush(stdout);
+  }
   return 0;
 }

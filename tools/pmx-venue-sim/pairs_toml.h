@@ -1,19 +1,8 @@
-// The cross-venue pairs file the engine reads (issue 5, cross-venue arbitrage): one [[pair]] table
-// per Kalshi market <-> Polymarket market listed as the same proposition, with each side's
-// resolution source and date, and `equivalent` (false when they resolve differently: the engine
-// must refuse those).
-//
-//   [[pair]]
-//   kalshi_ticker = "KXSIMQ-Q1-Y"
-//   polymarket_condition_id = "0x..."
-//   polymarket_yes_token = "123..."            # CLOB token ids, decimal strings
-//   polymarket_no_token = "456..."
-//   title = "Will Synthetic Proposition Q1 happen?"
-//   kalshi_resolution_source = "Synthetic Statistics Bureau"
-//   kalshi_resolution_date = "2026-12-01T15:00:00Z"      # RFC 3339 UTC strings
-//   polymarket_resolution_source = "Synthetic Statistics Bureau"
-//   polymarket_resolution_date = "2026-12-01T15:00:00Z"
-//   equivalent = true
+// The cross-venue pairs file the engine reads (issue 5, cross-venue arbitrage), written by the
+// strategy module's own writer (pmx/strategy/cross_venue_mapping.h) so the simulator and the
+// engine cannot disagree on the format: one [[pair]] per Kalshi market <-> Polymarket market
+// listed as the same proposition, with each side's resolution source and date, and `equivalent`
+// (false when they resolve differently: the engine refuses those).
 #pragma once
 
 #include <string>

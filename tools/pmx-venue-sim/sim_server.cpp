@@ -2,6 +2,7 @@
 // listener and connection.
 #include "sim_server.h"
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <memory>
@@ -20,6 +21,9 @@
 
 #include "pmx/gateway/kalshi_signer.h"
 
+#include "kalshi_auth.h"
+#include "polymarket_user_channel.h"
+
 namespace pmx::sim {
 
 namespace asio = boost::asio;
@@ -31,10 +35,14 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+class PrivateSink;
+
 struct Shared {
   const ServerOptions& options;
   const FrameSource& source;
+  asio::io_context& ioc;
   uint64_t next_connection = 1;
+  std::vector<std::weak_ptr<PrivateSink>> sinks;  // open WebSocket sessions
 };
 
 int64_t wall_ms() {
@@ -44,30 +52,46 @@ int64_t wall_ms() {
 }
 
 // Why a Kalshi upgrade is refused, or empty when it is accepted.
-std::string kalshi_auth_failure(const ServerOptions& options, const http::request<http::string_body>& req,
-                                std::string_view path) {
-  if (options.kalshi_public_key_pem.empty()) return {};
-  const auto key = req[gateway::kKalshiAccessKeyHeader];
-  const auto ts = req[gateway::kKalshiAccessTimestampHeader];
-  const auto sig = req[gateway::kKalshiAccessSignatureHeader];
-  if (key.empty() || ts.empty() || sig.empty()) return "missing KALSHI-ACCESS-KEY/-TIMESTAMP/-SIGNATURE";
-  int64_t ts_ms = 0;
-  try {
-    ts_ms = std::stoll(std::string(ts));
-  } catch (...) {
-    return "KALSHI-ACCESS-TIMESTAMP is not an integer";
+std::string kalshi_upgrade_failure(const ServerOptions& options, const http::request<http::string_body>& req,
+                                   std::string_view path) {
+  return kalshi_auth_failure({options.kalshi_public_key_pem, options.kalshi_max_skew_ms},
+                             req[gateway::kKalshiAccessKeyHeader], req[gateway::kKalshiAccessTimestampHeader],
+                             req[gateway::kKalshiAccessSignatureHeader], "GET", path, wall_ms());
+}
+
+// A connection that can receive the order side's private frames.
+class PrivateSink {
+ public:
+  virtual ~PrivateSink() = default;
+  virtual void deliver(const PrivateEvent& event) = 0;
+};
+
+void deliver_now(Shared& shared, const PrivateEvent& event) {
+  auto& sinks = shared.sinks;
+  sinks.erase(std::remove_if(sinks.begin(), sinks.end(), [](const auto& w) { return w.expired(); }),
+              sinks.end());
+  const auto live = sinks;  // deliver() may not add sinks, but keep the loop independent of it
+  for (const auto& w : live) {
+    if (auto sink = w.lock()) sink->deliver(event);
   }
-  if (std::llabs(wall_ms() - ts_ms) > options.kalshi_max_skew_ms)
-    return "KALSHI-ACCESS-TIMESTAMP too far from now";
-  const std::string message = gateway::kalshi_signing_message(ts_ms, "GET", path);
-  if (!gateway::KalshiSigner::verify(options.kalshi_public_key_pem, message, sig)) {
-    return "KALSHI-ACCESS-SIGNATURE does not verify";
+}
+
+// Sends each event now or after its delay (Polymarket MINED/CONFIRMED).
+void broadcast(Shared& shared, std::vector<PrivateEvent> events) {
+  for (auto& e : events) {
+    if (e.delay_ms <= 0) {
+      deliver_now(shared, e);
+      continue;
+    }
+    auto timer = std::make_shared<asio::steady_timer>(shared.ioc, std::chrono::milliseconds(e.delay_ms));
+    timer->async_wait([&shared, timer, event = std::move(e)](beast::error_code ec) {
+      if (!ec) deliver_now(shared, event);
+    });
   }
-  return {};
 }
 
 template <bool kTls>
-class Connection : public std::enable_shared_from_this<Connection<kTls>> {
+class Connection : public PrivateSink, public std::enable_shared_from_this<Connection<kTls>> {
   using Next = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
  public:
@@ -123,17 +147,24 @@ class Connection : public std::enable_shared_from_this<Connection<kTls>> {
     }
     if (!websocket::is_upgrade(request_)) {
       const size_t q = target.find('?');
+      if (serve_orders(path, q == std::string_view::npos ? std::string_view() : target.substr(q + 1))) return;
       if (serve_rest(path, q == std::string_view::npos ? std::string_view() : target.substr(q + 1))) return;
       if (!route) return refuse(http::status::not_found, "no venue at " + std::string(path));
       return refuse(http::status::upgrade_required, "WebSocket upgrade required");
     }
     if (!route) return refuse(http::status::not_found, "no venue at " + std::string(path));
     if (route->venue == Venue::kalshi) {
-      const std::string why = kalshi_auth_failure(shared_.options, request_, path);
+      const std::string why = kalshi_upgrade_failure(shared_.options, request_, path);
       if (!why.empty()) return refuse(http::status::unauthorized, why);
     }
-    protocol_.emplace(route->venue, shared_.source, shared_.options.pace, shared_.options.faults);
-    venue_name_ = route->venue == Venue::kalshi ? "kalshi" : "polymarket";
+    if (route->user_channel) {
+      if (!shared_.options.orders) return refuse(http::status::not_found, "no order side");
+      user_.emplace(shared_.options.orders->polymarket_auth());
+      venue_name_ = "polymarket user";
+    } else {
+      protocol_.emplace(route->venue, shared_.source, shared_.options.pace, shared_.options.faults);
+      venue_name_ = route->venue == Venue::kalshi ? "kalshi" : "polymarket";
+    }
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.set_option(websocket::stream_base::decorator(
@@ -142,8 +173,95 @@ class Connection : public std::enable_shared_from_this<Connection<kTls>> {
     ws_.async_accept(request_, [self = this->shared_from_this()](beast::error_code ec2) {
       if (ec2) return self->log("websocket accept failed: {}", ec2.message());
       self->log("{} connected", self->venue_name_);
+      self->shared_.sinks.push_back(self->weak_from_this());
       self->read_next();
     });
+  }
+
+  // Answers an order-side request (order_side.h) with its fault applied; false when `path` is not
+  // one of the order side's.
+  bool serve_orders(std::string_view path, std::string_view query) {
+    OrderSide* orders = shared_.options.orders;
+    if (!orders) return false;
+    OrderRequest req;
+    req.method = std::string(request_.method_string());
+    req.path = std::string(path);
+    req.query = std::string(query);
+    req.body = request_.body();
+    for (const auto& field : request_)
+      req.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    const int64_t now = wall_ms();
+    std::optional<OrderReply> reply = orders->handle_control(req, now);
+    for (size_t i = 0; !reply && i < listener_.rest.size(); ++i) {
+      const RestRoute& r = listener_.rest[i];
+      if (!path.starts_with(r.prefix)) continue;
+      const std::string_view below = path.substr(r.prefix.size());
+      if (below.empty() || below.front() != '/') continue;
+      if (r.api == RestApi::kalshi) reply = orders->handle_kalshi(req, below, now);
+      if (r.api == RestApi::polymarket_clob) reply = orders->handle_polymarket(req, below, now);
+    }
+    if (!reply) return false;
+    log("{} {} -> {}{}{}", req.method, std::string(request_.target()), reply->status,
+        reply->fault == OrderFault::none ? "" : " fault ",
+        reply->fault == OrderFault::none ? "" : to_string(reply->fault));
+    broadcast(shared_, std::move(reply->events));
+    if (reply->fault == OrderFault::drop) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+      return true;
+    }
+    if (reply->fault == OrderFault::timeout) {
+      // Held past the client's timeout: the client gives up first; the answer goes out anyway.
+      beast::get_lowest_layer(ws_).expires_never();
+      auto timer =
+          std::make_shared<asio::steady_timer>(ws_.get_executor(), orders->faults().options().timeout_hold);
+      timer->async_wait([self = this->shared_from_this(), timer, status = reply->status,
+                         body = std::move(reply->body)](beast::error_code) mutable {
+        self->write_response(status, std::move(body));
+      });
+      return true;
+    }
+    write_response(reply->status, std::move(reply->body));
+    return true;
+  }
+
+  void deliver(const PrivateEvent& event) override {
+    if (closed_) return;
+    if (event.venue == Venue::kalshi && protocol_ && venue_name_ == "kalshi") {
+      const int64_t sid = protocol_->subscription_sid("fill", event.market);
+      if (sid == 0) return;
+      std::string frame = event.frame;
+      rewrite_top_level_int(frame, "sid", sid);
+      log("kalshi -> {}", frame);
+      enqueue(std::move(frame));
+    } else if (event.venue == Venue::polymarket && user_ && user_->wants(event.market)) {
+      log("{} -> {}", venue_name_, event.frame);
+      enqueue(event.frame);
+    }
+  }
+
+  // Writes one JSON answer to the current request, then reads the next (keep-alive) or closes.
+  void write_response(int status, std::string body) {
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(status),
+                                                                   request_.version());
+    res->set(http::field::server, "pmx-venue-sim");
+    res->set(http::field::content_type, "application/json");
+    res->keep_alive(request_.keep_alive());
+    res->body() = std::move(body);
+    res->prepare_payload();
+    beast::get_lowest_layer(ws_).expires_after(std::chrono::seconds(30));
+    http::async_write(
+        ws_.next_layer(), *res, [self = this->shared_from_this(), res](beast::error_code ec, size_t) {
+          if (ec) return self->log("http write failed: {}", ec.message());
+          if (res->keep_alive()) {
+            self->request_ = {};
+            beast::get_lowest_layer(self->ws_).expires_after(std::chrono::seconds(30));
+            return self->read_request();
+          }
+          beast::error_code ignored;
+          beast::get_lowest_layer(self->ws_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+        });
   }
 
   // Answers a REST GET when a route of this listener knows `path`; false when none does.
@@ -214,7 +332,18 @@ class Connection : public std::enable_shared_from_this<Connection<kTls>> {
     const std::string_view text(static_cast<const char*>(data.data()), data.size());
     log("{} <- {}", venue_name_, text);
     std::vector<std::string> replies;
-    protocol_->on_client_text(text, replies);
+    if (user_) {
+      if (!user_->on_client_text(text, replies)) {
+        read_buffer_.consume(read_buffer_.size());
+        log("{}: bad credentials, closing", venue_name_);
+        closed_ = true;
+        ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "invalid auth"),
+                        [self = this->shared_from_this()](beast::error_code) {});
+        return;
+      }
+    } else {
+      protocol_->on_client_text(text, replies);
+    }
     read_buffer_.consume(read_buffer_.size());
     for (auto& r : replies)
       enqueue(std::move(r));
@@ -284,6 +413,7 @@ class Connection : public std::enable_shared_from_this<Connection<kTls>> {
   http::request<http::string_body> request_;
   beast::flat_buffer read_buffer_;
   std::optional<VenueProtocol> protocol_;
+  std::optional<PolymarketUserChannel> user_;
   std::string venue_name_ = "?";
   std::deque<std::string> queue_;
   ReplayStep pending_;
@@ -342,7 +472,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 void run_server(const ServerOptions& options, const FrameSource& source,
                 const std::function<void(const std::string& url)>& on_listening) {
   asio::io_context ioc{1};
-  Shared shared{options, source};
+  Shared shared{options, source, ioc, 1, {}};
   std::unique_ptr<ssl::context> tls_ctx;
   for (const auto& spec : options.listeners) {
     if (!spec.tls || tls_ctx) continue;
@@ -363,6 +493,18 @@ void run_server(const ServerOptions& options, const FrameSource& source,
   }
   for (auto& l : listeners)
     l->accept();
+  // The order side's book clock: one step per step_ms of wall time (unless --manual-book).
+  asio::steady_timer clock(ioc);
+  std::function<void()> tick = [&] {
+    std::vector<PrivateEvent> events;
+    options.orders->on_clock(wall_ms(), events);
+    broadcast(shared, std::move(events));
+    clock.expires_after(std::chrono::milliseconds(options.orders->step_ms()));
+    clock.async_wait([&](beast::error_code ec) {
+      if (!ec) tick();
+    });
+  };
+  if (options.orders && options.orders->step_ms() > 0) tick();
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
   ioc.run();

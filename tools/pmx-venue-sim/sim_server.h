@@ -1,6 +1,8 @@
 // The venue simulator's network side (Boost.Beast, in sim_server.cpp only): listeners, TLS, the
-// HTTP upgrade with Kalshi's handshake authentication, one VenueProtocol per connection, and the
-// REST market lists (rest_api.h) as plain HTTP GETs on the same listeners (keep-alive).
+// HTTP upgrade with Kalshi's handshake authentication, one VenueProtocol per connection, the
+// REST market lists (rest_api.h) as plain HTTP GETs on the same listeners (keep-alive), and the
+// order side (order_side.h): its REST endpoints, its faults on the answer (held, dropped), its
+// private frames to the Kalshi `fill` subscribers and the Polymarket user-channel sessions.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "capture_source.h"
+#include "order_side.h"
 #include "rest_api.h"
 #include "venue_protocol.h"
 
@@ -17,6 +20,7 @@ namespace pmx::sim {
 struct Route {
   std::string path;  // "/trade-api/ws/v2"
   Venue venue;
+  bool user_channel = false;  // Polymarket /ws/user (polymarket_user_channel.h), not market data
 };
 
 // A REST API served below `prefix` ("/trade-api/v2"; "" for the root). Several may share a
@@ -44,6 +48,8 @@ struct ServerOptions {
   Pace pace = Pace::max;
   FaultOptions faults;
   bool verbose = false;
+  // The order side (order_side.h): trading REST endpoints, private channels; null: none.
+  OrderSide* orders = nullptr;
 };
 
 // Binds every listener, calls `on_listening` with each one's URL ("ws://127.0.0.1:PORT"), in the

@@ -498,4 +498,12 @@ std::optional<ReplayStep> VenueProtocol::next_step() {
   return std::nullopt;
 }
 
+int64_t VenueProtocol::subscription_sid(std::string_view channel, std::string_view ticker) const {
+  for (const auto& sub : subs_) {
+    if (sub.channel != channel) continue;
+    if (sub.tickers.empty() || sub.tickers.contains(std::string(ticker))) return sub.sid;
+  }
+  return 0;
+}
+
 }  // namespace pmx::sim

@@ -91,6 +91,10 @@ class VenueProtocol {
 
   uint64_t data_frames() const noexcept { return data_frames_; }
 
+  // Kalshi: the sid of a subscription to `channel` covering market `ticker` (or every market);
+  // 0 when there is none. The order side routes private `fill` frames with it.
+  int64_t subscription_sid(std::string_view channel, std::string_view ticker) const;
+
  private:
   struct KalshiSub {
     int64_t sid = 0;
