@@ -27,81 +27,12 @@
 #include <string>
 #include <string_view>
 
-#include <fmt/format.h>
-
-#include "pmx/core/json_string.h"
+#include "pmx/core/json_writer.h"
 #include "pmx/core/types.h"
 #include "pmx/shm/snapshot.h"
 
 namespace pmx::shm {
 namespace {
-
-// A small streaming writer: objects and arrays insert their own commas.
-class JsonWriter {
- public:
-  std::string take() { return std::move(out_); }
-
-  JsonWriter& begin_object() { return open('{'); }
-  JsonWriter& end_object() { return close('}'); }
-  JsonWriter& begin_array() { return open('['); }
-  JsonWriter& end_array() { return close(']'); }
-
-  JsonWriter& key(std::string_view k) {
-    separate();
-    append_json_string(out_, k);
-    out_ += ':';
-    after_key_ = true;
-    return *this;
-  }
-  JsonWriter& string(std::string_view v) {
-    return raw_value([&] { append_json_string(out_, v); });
-  }
-  JsonWriter& boolean(bool v) { return raw(v ? "true" : "false"); }
-  JsonWriter& null() { return raw("null"); }
-  JsonWriter& integer(int64_t v) { return raw(std::to_string(v)); }
-  JsonWriter& unsigned_integer(uint64_t v) { return raw(std::to_string(v)); }
-  JsonWriter& fixed(int64_t v, int decimals) { return raw(decimal_text(v, decimals)); }
-  // Model outputs (fair value, percentages): shortest round-trip text; NaN and infinities,
-  // which JSON cannot carry, become null.
-  JsonWriter& real(double v) { return std::isfinite(v) ? raw(fmt::format("{}", v)) : null(); }
-
- private:
-  void separate() {
-    if (after_key_) {
-      after_key_ = false;
-      return;
-    }
-    if (need_comma_) out_ += ',';
-  }
-  JsonWriter& open(char c) {
-    separate();
-    out_ += c;
-    need_comma_ = false;
-    return *this;
-  }
-  JsonWriter& close(char c) {
-    out_ += c;
-    need_comma_ = true;
-    return *this;
-  }
-  JsonWriter& raw(std::string_view text) {
-    separate();
-    out_ += text;
-    need_comma_ = true;
-    return *this;
-  }
-  template <typename F>
-  JsonWriter& raw_value(F&& write) {
-    separate();
-    write();
-    need_comma_ = true;
-    return *this;
-  }
-
-  std::string out_;
-  bool need_comma_ = false;
-  bool after_key_ = false;
-};
 
 template <size_t N>
 std::string_view table_name(const char* const (&names)[N], uint8_t index) noexcept {
@@ -109,21 +40,21 @@ std::string_view table_name(const char* const (&names)[N], uint8_t index) noexce
 }
 
 void price(JsonWriter& w, int64_t ticks) {
-  w.fixed(ticks, Price::kDecimals);
+  w.decimal(ticks, Price::kDecimals);
 }
 void qty(JsonWriter& w, int64_t units) {
-  w.fixed(units, Qty::kDecimals);
+  w.decimal(units, Qty::kDecimals);
 }
 void money(JsonWriter& w, int64_t micros) {
-  w.fixed(micros, Money::kDecimals);
+  w.decimal(micros, Money::kDecimals);
 }
 
 void write_engine(JsonWriter& w, const Snapshot& s) {
   w.key("engine").begin_object();
   w.key("pid").integer(s.engine.pid);
   w.key("mode").string(s.engine.mode == TradingMode::live ? "live" : "paper");
-  w.key("uptime_s").fixed(s.engine.uptime_ns / 1'000'000, 3);
-  w.key("heartbeat_age_ms").fixed(s.engine.heartbeat_age_ns / 1'000, 3);
+  w.key("uptime_s").decimal(s.engine.uptime_ns / 1'000'000, 3);
+  w.key("heartbeat_age_ms").decimal(s.engine.heartbeat_age_ns / 1'000, 3);
   w.key("halted").boolean(s.engine.halted);
   w.key("halt_reason").string(s.engine.halt_reason);
   w.end_object();

@@ -24,6 +24,8 @@
 #include <vector>
 
 #include <benchmark/benchmark.h>
+#include <pthread.h>
+#include <sched.h>
 
 #include "pmx/core/clock.h"
 #include "pmx/core/thread.h"
@@ -44,6 +46,22 @@ void report(benchmark::State& state, const shm::LatencyHistogram& histogram, std
     state.counters["feed_strategy_p50_ns"] = static_cast<double>(strategy[strategy.size() / 2]);
   }
 }
+
+// Puts the calling thread's CPU affinity back when it leaves scope: the two-thread run pins the
+// benchmark's own thread, and the next repetition must again see both CPUs.
+class AffinityRestorer {
+ public:
+  AffinityRestorer() { ok_ = pthread_getaffinity_np(pthread_self(), sizeof(saved_), &saved_) == 0; }
+  ~AffinityRestorer() {
+    if (ok_) (void)pthread_setaffinity_np(pthread_self(), sizeof(saved_), &saved_);
+  }
+  AffinityRestorer(const AffinityRestorer&) = delete;
+  AffinityRestorer& operator=(const AffinityRestorer&) = delete;
+
+ private:
+  cpu_set_t saved_{};
+  bool ok_ = false;
+};
 
 std::vector<std::string> restore_cycles(test::PipelineWorld& world, int64_t n) {
   std::vector<std::string> frames;
@@ -91,6 +109,7 @@ void one_thread(benchmark::State& state) {
 }
 
 void two_threads(benchmark::State& state) {
+  const AffinityRestorer restore_affinity;
   const CpuSet cpus = allowed_cpus();
   if (!cpus.contains(0) || !cpus.contains(1)) {
     state.SkipWithError("needs CPUs 0 and 1");

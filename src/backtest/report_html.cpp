@@ -8,6 +8,7 @@
 
 #include "pmx/backtest/report_json.h"
 #include "pmx/core/decimal.h"
+#include "pmx/core/html_escape.h"
 
 #ifndef PMX_CHARTJS_DIR
 #define PMX_CHARTJS_DIR ""
@@ -15,27 +16,6 @@
 
 namespace pmx {
 namespace {
-
-void escape_html(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 // Text inlined in a <script>: "</script" would end the element early.
 void append_script_text(std::string& out, std::string_view code) {
@@ -62,9 +42,9 @@ std::string fixed(double v, int decimals) {
 
 void row(std::string& out, std::string_view name, std::string_view value) {
   out += "<tr><th>";
-  escape_html(out, name);
+  append_html_escaped(out, name);
   out += "</th><td>";
-  escape_html(out, value);
+  append_html_escaped(out, value);
   out += "</td></tr>\n";
 }
 
@@ -163,7 +143,7 @@ std::string report_to_html(const BacktestReport& r, std::string_view chart_js) {
       "<th>round trips</th><th>P&amp;L</th><th>fees</th><th>win rate</th></tr>\n";
   for (const StrategyBreakdown& s : r.strategies) {
     out += "<tr><td>";
-    escape_html(out, s.strategy);
+    append_html_escaped(out, s.strategy);
     out += "</td><td>" + std::to_string(s.opportunities) + "</td><td>" + std::to_string(s.intents) +
            "</td><td>" + std::to_string(s.trades) + "</td><td>" + std::to_string(s.round_trips) +
            "</td><td>" + money_text(s.pnl) + "</td><td>" + money_text(s.fees) + "</td><td>" +
@@ -194,18 +174,18 @@ std::string report_to_html(const BacktestReport& r, std::string_view chart_js) {
     char price[kMaxFixedChars + 2], size[kMaxFixedChars + 2];
     out += "<tr><td>" + format_utc_nanos(t.time).substr(0, 23) + "</td><td>" +
            std::string(to_string(t.venue)) + "</td><td>";
-    escape_html(out, t.instrument);
+    append_html_escaped(out, t.instrument);
     out += "</td><td>" + std::string(to_string(t.side)) + "</td><td>" + std::string(to_string(t.outcome)) +
            "</td><td>" + std::string(format_price(t.price, 2, price, sizeof price)) + "</td><td>" +
            std::string(format_qty(t.size, 2, size, sizeof size)) + "</td><td>" + money_text(t.fee) +
            "</td><td>";
-    escape_html(out, t.strategy);
+    append_html_escaped(out, t.strategy);
     out += "</td></tr>\n";
   }
   out += "</table>\n<h2>Notes</h2>\n<ul class=\"notes\">\n";
   for (const std::string& note : r.notes) {
     out += "<li>";
-    escape_html(out, note);
+    append_html_escaped(out, note);
     out += "</li>\n";
   }
   out += "</ul>\n<script type=\"application/json\" id=\"report\">";

@@ -1,65 +1,30 @@
 #include "pmx/backtest/report_json.h"
 
-#include <cmath>
 #include <cstdio>
 
 #include "pmx/core/decimal.h"
-#include "pmx/core/json_string.h"
+#include "pmx/core/json_writer.h"
 
 namespace pmx {
 namespace {
 
-// Appends `"name":` (with a leading comma unless first in its object).
-class JsonOut {
- public:
-  std::string text;
-
-  void open(char c) {
-    text += c;
-    first_ = true;
-  }
-  void close(char c) {
-    text += c;
-    first_ = false;
-  }
-  void key(const char* name) {
-    comma();
-    text += '"';
-    text += name;
-    text += "\":";
-  }
-  void comma() {
-    if (!first_) text += ',';
-    first_ = false;
-  }
-  void money(Money m) {
-    char buf[kMaxFixedChars + 2];
-    text += format_money(m, Money::kDecimals, buf, sizeof buf);
-  }
-  void price(Price p) {
-    char buf[kMaxFixedChars + 2];
-    text += format_price(p, Price::kDecimals, buf, sizeof buf);
-  }
-  void qty(Qty q) {
-    char buf[kMaxFixedChars + 2];
-    text += format_qty(q, Qty::kDecimals, buf, sizeof buf);
-  }
-  void number(double v) {
-    if (!std::isfinite(v)) {
-      text += "null";
-      return;
-    }
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.6f", v);
-    text += buf;
-  }
-  void integer(uint64_t v) { text += std::to_string(v); }
-  void string(std::string_view s) { append_json_string(text, s); }
-  void time(WallNanos t) { string(format_utc_nanos(t)); }
-
- private:
-  bool first_ = true;
-};
+// Report text is a stable contract: money, prices and sizes with all their decimals, model
+// ratios to six places, one array element per line.
+JsonWriter& money(JsonWriter& o, Money m) {
+  return o.decimal(m.micros, Money::kDecimals, Money::kDecimals);
+}
+JsonWriter& price(JsonWriter& o, Price p) {
+  return o.decimal(p.ticks, Price::kDecimals, Price::kDecimals);
+}
+JsonWriter& qty(JsonWriter& o, Qty q) {
+  return o.decimal(q.units, Qty::kDecimals, Qty::kDecimals);
+}
+JsonWriter& number(JsonWriter& o, double v) {
+  return o.real(v, 6);
+}
+JsonWriter& time(JsonWriter& o, WallNanos t) {
+  return o.string(format_utc_nanos(t));
+}
 
 }  // namespace
 
@@ -77,175 +42,114 @@ std::string format_utc_nanos(WallNanos t) {
 }
 
 std::string report_to_json(const BacktestReport& r) {
-  JsonOut o;
-  o.open('{');
-  o.key("report");
-  o.string("pmx-backtest");
-  o.key("version");
-  o.integer(1);
-  o.key("source");
-  o.string(r.source);
-  o.key("seed");
-  o.integer(r.seed);
-  o.key("start");
-  o.time(r.start);
-  o.key("end");
-  o.time(r.end);
-  o.key("starting_capital");
-  o.money(r.starting_capital);
-  o.key("final_capital");
-  o.money(r.final_capital);
-  o.key("total_return_pct");
-  o.number(r.total_return_pct);
-  o.key("sharpe_ratio");
+  JsonWriter o;
+  o.begin_object();
+  o.key("report").string("pmx-backtest");
+  o.key("version").unsigned_integer(1);
+  o.key("source").string(r.source);
+  o.key("seed").unsigned_integer(r.seed);
+  time(o.key("start"), r.start);
+  time(o.key("end"), r.end);
+  money(o.key("starting_capital"), r.starting_capital);
+  money(o.key("final_capital"), r.final_capital);
+  number(o.key("total_return_pct"), r.total_return_pct);
   if (r.sharpe_ratio) {
-    o.number(*r.sharpe_ratio);
+    number(o.key("sharpe_ratio"), *r.sharpe_ratio);
   } else {
-    o.text += "null";
+    o.key("sharpe_ratio").null();
   }
-  o.key("sharpe_days");
-  o.integer(r.daily_returns.size());
-  o.key("max_drawdown");
-  o.money(r.drawdown.max_drawdown);
-  o.key("max_drawdown_pct");
-  o.number(r.drawdown.max_drawdown_pct);
-  o.key("win_rate");
-  o.number(r.win_loss.win_rate);
-  o.key("wins");
-  o.integer(r.win_loss.wins);
-  o.key("losses");
-  o.integer(r.win_loss.losses);
-  o.key("avg_win");
-  o.money(r.win_loss.avg_win);
-  o.key("avg_loss");
-  o.money(r.win_loss.avg_loss);
-  o.key("fees_paid");
-  o.money(r.fees_paid);
-  o.key("realized_pnl");
-  o.money(r.realized_pnl);
-  o.key("unrealized_pnl");
-  o.money(r.unrealized_pnl);
-  o.key("round_trips");
-  o.integer(r.round_trips);
-  o.key("open_positions");
-  o.integer(r.open_positions);
+  o.key("sharpe_days").unsigned_integer(r.daily_returns.size());
+  money(o.key("max_drawdown"), r.drawdown.max_drawdown);
+  number(o.key("max_drawdown_pct"), r.drawdown.max_drawdown_pct);
+  number(o.key("win_rate"), r.win_loss.win_rate);
+  o.key("wins").unsigned_integer(r.win_loss.wins);
+  o.key("losses").unsigned_integer(r.win_loss.losses);
+  money(o.key("avg_win"), r.win_loss.avg_win);
+  money(o.key("avg_loss"), r.win_loss.avg_loss);
+  money(o.key("fees_paid"), r.fees_paid);
+  money(o.key("realized_pnl"), r.realized_pnl);
+  money(o.key("unrealized_pnl"), r.unrealized_pnl);
+  o.key("round_trips").unsigned_integer(r.round_trips);
+  o.key("open_positions").unsigned_integer(r.open_positions);
 
-  o.key("counts");
-  o.open('{');
+  o.key("counts").begin_object();
   for (const auto& [name, value] : r.counts) {
-    o.key(name.c_str());
-    o.integer(value);
+    o.key(name.c_str()).unsigned_integer(value);
   }
-  o.close('}');
+  o.end_object();
 
-  o.key("strategies");
-  o.open('[');
+  o.key("strategies").begin_array();
   for (const StrategyBreakdown& s : r.strategies) {
-    o.comma();
-    o.text += "\n";
-    o.open('{');
-    o.key("strategy");
-    o.string(s.strategy);
-    o.key("opportunities");
-    o.integer(s.opportunities);
-    o.key("intents");
-    o.integer(s.intents);
-    o.key("trades");
-    o.integer(s.trades);
-    o.key("round_trips");
-    o.integer(s.round_trips);
-    o.key("pnl");
-    o.money(s.pnl);
-    o.key("fees");
-    o.money(s.fees);
-    o.key("win_rate");
-    o.number(s.win_loss.win_rate);
-    o.key("wins");
-    o.integer(s.win_loss.wins);
-    o.key("losses");
-    o.integer(s.win_loss.losses);
-    o.close('}');
+    o.line_break();
+    o.begin_object();
+    o.key("strategy").string(s.strategy);
+    o.key("opportunities").unsigned_integer(s.opportunities);
+    o.key("intents").unsigned_integer(s.intents);
+    o.key("trades").unsigned_integer(s.trades);
+    o.key("round_trips").unsigned_integer(s.round_trips);
+    money(o.key("pnl"), s.pnl);
+    money(o.key("fees"), s.fees);
+    number(o.key("win_rate"), s.win_loss.win_rate);
+    o.key("wins").unsigned_integer(s.win_loss.wins);
+    o.key("losses").unsigned_integer(s.win_loss.losses);
+    o.end_object();
   }
-  o.close(']');
+  o.end_array();
 
-  o.key("daily_returns");
-  o.open('[');
+  o.key("daily_returns").begin_array();
   for (const DailyReturn& d : r.daily_returns) {
-    o.comma();
-    o.text += "\n";
-    o.open('{');
-    o.key("date");
+    o.line_break();
+    o.begin_object();
     const int32_t date = utc_date_yyyymmdd(d.day);
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", date / 10'000, date / 100 % 100, date % 100);
-    o.string(buf);
-    o.key("close");
-    o.money(d.close);
-    o.key("return_pct");
-    o.number(100.0 * d.return_fraction);
-    o.close('}');
+    o.key("date").string(buf);
+    money(o.key("close"), d.close);
+    number(o.key("return_pct"), 100.0 * d.return_fraction);
+    o.end_object();
   }
-  o.close(']');
+  o.end_array();
 
-  o.key("equity_curve");
-  o.open('[');
+  o.key("equity_curve").begin_array();
   for (const EquityPoint& p : r.equity_curve) {
-    o.comma();
-    o.text += "\n";
-    o.open('{');
-    o.key("time");
-    o.time(p.time);
-    o.key("equity");
-    o.money(p.equity);
-    o.key("drawdown");
-    o.money(p.drawdown);
-    o.close('}');
+    o.line_break();
+    o.begin_object();
+    time(o.key("time"), p.time);
+    money(o.key("equity"), p.equity);
+    money(o.key("drawdown"), p.drawdown);
+    o.end_object();
   }
-  o.close(']');
+  o.end_array();
 
-  o.key("trades");
-  o.open('[');
+  o.key("trades").begin_array();
   for (const TradeRow& t : r.trades) {
-    o.comma();
-    o.text += "\n";
-    o.open('{');
-    o.key("time");
-    o.time(t.time);
-    o.key("venue");
-    o.string(to_string(t.venue));
-    o.key("instrument");
-    o.string(t.instrument);
-    o.key("side");
-    o.string(to_string(t.side));
-    o.key("outcome");
-    o.string(to_string(t.outcome));
-    o.key("price");
-    o.price(t.price);
-    o.key("size");
-    o.qty(t.size);
-    o.key("fee");
-    o.money(t.fee);
-    o.key("strategy");
-    o.string(t.strategy);
-    o.key("liquidity");
-    o.string(t.liquidity == Liquidity::taker ? "taker" : "maker");
-    o.key("intent_id");
-    o.integer(t.intent_id);
-    o.close('}');
+    o.line_break();
+    o.begin_object();
+    time(o.key("time"), t.time);
+    o.key("venue").string(to_string(t.venue));
+    o.key("instrument").string(t.instrument);
+    o.key("side").string(to_string(t.side));
+    o.key("outcome").string(to_string(t.outcome));
+    price(o.key("price"), t.price);
+    qty(o.key("size"), t.size);
+    money(o.key("fee"), t.fee);
+    o.key("strategy").string(t.strategy);
+    o.key("liquidity").string(t.liquidity == Liquidity::taker ? "taker" : "maker");
+    o.key("intent_id").unsigned_integer(t.intent_id);
+    o.end_object();
   }
-  o.close(']');
+  o.end_array();
 
-  o.key("notes");
-  o.open('[');
+  o.key("notes").begin_array();
   for (const std::string& note : r.notes) {
-    o.comma();
-    o.text += "\n";
+    o.line_break();
     o.string(note);
   }
-  o.close(']');
-  o.close('}');
-  o.text += '\n';
-  return o.text;
+  o.end_array();
+  o.end_object();
+  std::string text = o.take();
+  text += '\n';
+  return text;
 }
 
 }  // namespace pmx

@@ -137,6 +137,7 @@ const std::vector<KeyDef>& key_defs() {
       {PMX_KEY(engine.database_path), text(ok_non_empty, "a non-empty path")},
       {PMX_KEY(engine.log_level), {}},
       {PMX_KEY(engine.mode), {}},
+      {PMX_KEY(engine.price_sample_interval_s), closed(0, 86'400)},
 
       {PMX_KEY(venues.kalshi.enabled), {}},
       {PMX_KEY(venues.kalshi.ws_url), text(ok_ws_url, "a ws:// or wss:// URL")},

@@ -554,6 +554,22 @@ void StrategyEngine::act(const Opportunity& opportunity, WallNanos now, IntentOu
   }
 }
 
+void StrategyEngine::apply_runtime_config(const Config& config) {
+  // What can throw first, so a refused change leaves the engine as it was. The detector is
+  // rebuilt (it has no setter): its opportunity sequence restarts, which nothing persists.
+  GrindingDetector grinding(config.grinding, options_.grinding_max_levels, arbitrage_.lot);
+  risk_.set_config(config.risk);
+  breakers_.set_config(config.risk);
+  grinding_ = std::move(grinding);
+  volatility_.set_thresholds(config.thesis_invalidation);
+  config_.risk = config.risk;
+  config_.grinding = config.grinding;
+  config_.kelly = config.kelly;
+  config_.execution = config.execution;
+  config_.thesis_invalidation = config.thesis_invalidation;
+  config_.alerts = config.alerts;
+}
+
 void StrategyEngine::release(const OrderIntent& intent, WallNanos now) noexcept {
   // A terminal report removes the resting order and its pending exposure. `rejected` by `risk` is
   // not a venue answer, so it leaves the API error-rate window alone.

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 
 #include "pmx/book/outcome_depth.h"
 #include "pmx/engine/opportunity_row.h"
+#include "pmx/persist/run_epoch.h"
 #include "pmx/risk/pre_trade_risk.h"
 
 namespace pmx {
@@ -104,8 +107,21 @@ void StrategyStage::poll_control(WallNanos now, MonoNanos mono) noexcept {
     const bool was_halted = control_.status.halted != 0;
     const int positions = engine_.portfolio().position_count();
     try {
+      const Config before = control_.config;  // a change the engine refuses is undone
       CommandOutcome out =
           apply_command(control_, pending.request, now.ns, static_cast<size_t>(std::max(positions, 0)));
+      if (out.config_changed) {
+        try {
+          engine_.apply_runtime_config(control_.config);
+        } catch (const std::invalid_argument& e) {
+          control_.config = before;
+          out.result = shm::CommandResult::invalid;
+          out.message = std::string("invalid: ") + e.what();
+        } catch (...) {  // out of memory: the stage keeps the old values (answered refused below)
+          control_.config = before;
+          throw;
+        }
+      }
       if (out.halt) {
         control_.status.halted = was_halted ? 1 : 0;      // halt() records the transition itself
         char reason[sizeof control_.status.halt_reason];  // halt() rewrites the status' own copy
@@ -191,7 +207,7 @@ void StrategyStage::close_positions(WallNanos now) noexcept {
       const Position& position = portfolio.position(id, outcome);
       if (!position.is_open()) continue;
       OrderIntent close;
-      close.intent_id = kStageIntentBit | ++close_seq_;
+      close.intent_id = run_scoped_id(kStageIntentBit, options_.run_epoch, ++close_seq_);
       close.instrument = id;
       close.venue = market->venue;
       close.outcome = outcome;

@@ -13,8 +13,7 @@ VolatilityStats::VolatilityStats(std::size_t instrument_count, const ThesisInval
   }
   capacity_ = static_cast<uint32_t>(config.baseline_window);
   windows_.resize(instrument_count);
-  changes_.resize(instrument_count * capacity_);
-  volumes_.resize(instrument_count * capacity_);
+  samples_.reset(new Sample[instrument_count * capacity_]);  // not value-initialised: untouched pages
 }
 
 void VolatilityStats::set_thresholds(const ThesisInvalidationConfig& config) noexcept {
@@ -24,14 +23,17 @@ void VolatilityStats::set_thresholds(const ThesisInvalidationConfig& config) noe
 }
 
 InvalidationReason VolatilityStats::observe(InstrumentId id, double price_change, double volume) noexcept {
-  if (id.value >= windows_.size() || !std::isfinite(price_change) || !std::isfinite(volume) || volume < 0.0) {
+  // Rounded to what the window stores first (a volume beyond float's range is refused).
+  const auto change = static_cast<double>(static_cast<float>(price_change));
+  const auto size = static_cast<double>(static_cast<float>(volume));
+  if (id.value >= windows_.size() || !std::isfinite(change) || !std::isfinite(size) || size < 0.0) {
     ++refused_;
     return InvalidationReason::none;
   }
   Window& w = windows_[id.value];
   const std::size_t base = static_cast<std::size_t>(id.value) * capacity_;
-  const InvalidationReason reason = judge(w, price_change, volume);
-  add(w, &changes_[base], &volumes_[base], price_change, volume);
+  const InvalidationReason reason = judge(w, change, size);
+  add(w, &samples_[base], change, size);
   return reason;
 }
 
@@ -53,8 +55,7 @@ InvalidationReason VolatilityStats::judge(const Window& w, double price_change,
   return InvalidationReason::none;
 }
 
-void VolatilityStats::add(Window& w, double* changes, double* volumes, double price_change,
-                          double volume) noexcept {
+void VolatilityStats::add(Window& w, Sample* ring, double price_change, double volume) noexcept {
   if (w.count < capacity_) {
     // Growing: plain Welford.
     ++w.count;
@@ -65,18 +66,17 @@ void VolatilityStats::add(Window& w, double* changes, double* volumes, double pr
   } else {
     // Full: the sample at head leaves as the new one enters.
     // d(sum of squares) = (in - out)(in - new mean + out - old mean).
-    const double leaving_change = changes[w.head];
+    const double leaving_change = ring[w.head].change;
     const double old_mean = w.mean_change;
     const double delta = price_change - leaving_change;
     w.mean_change += delta / static_cast<double>(capacity_);
     w.squared_deviations += delta * (price_change - w.mean_change + leaving_change - old_mean);
-    w.volume_sum += volume - volumes[w.head];
+    w.volume_sum += volume - ring[w.head].volume;
   }
   // Rounding may leave either a hair below zero when every sample is equal.
   w.squared_deviations = std::max(0.0, w.squared_deviations);
   w.volume_sum = std::max(0.0, w.volume_sum);
-  changes[w.head] = price_change;
-  volumes[w.head] = volume;
+  ring[w.head] = Sample{static_cast<float>(price_change), static_cast<float>(volume)};
   w.head = w.head + 1 == capacity_ ? 0 : w.head + 1;
 }
 

@@ -1,9 +1,14 @@
 #include "pmx/persist/ops_thread.h"
 
 #include <algorithm>
+#include <future>
+#include <stdexcept>
+#include <string>
 
 #include <pthread.h>
 #include <sqlite3.h>
+
+#include "pmx/core/thread.h"
 
 namespace pmx {
 
@@ -27,8 +32,24 @@ OpsThread::~OpsThread() {
 
 void OpsThread::start() {
   if (thread_.joinable()) return;
-  thread_ = std::jthread([this](std::stop_token stop) { run(std::move(stop)); });
+  // The thread pins itself before its first batch and says how that went; start() waits for it,
+  // so a refused --pin ops=N is an error at start-up, not a thread quietly running elsewhere.
+  std::promise<ThreadStatus> pinned;
+  std::future<ThreadStatus> pin_result = pinned.get_future();
+  thread_ = std::jthread([this, pinned = std::move(pinned)](std::stop_token stop) mutable {
+    ThreadStatus status;
+    if (options_.cpu >= 0) status = pin_current_thread(options_.cpu);
+    const bool ok = status.ok();
+    pinned.set_value(std::move(status));
+    if (ok) run(std::move(stop));
+  });
   pthread_setname_np(thread_.native_handle(), "pmx-ops");
+  const ThreadStatus status = pin_result.get();
+  if (!status.ok()) {
+    thread_.join();
+    thread_ = std::jthread();
+    throw std::runtime_error("ops thread: " + status.message);
+  }
 }
 
 void OpsThread::stop() {

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "pmx/backtest/report_json.h"
 
+#include "../common/scratch_dir.h"
 #include "synthetic_session.h"
 
 namespace pmx {
@@ -24,13 +24,6 @@ namespace fs = std::filesystem;
 
 class BacktestRun : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pmx_backtest_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // A session of `toggles` deltas 10 minutes apart (a restore every 20 minutes: over a day with 150).
   std::string session_capture(int toggles = 12, const std::string& name = "session.capture.zst") {
     const fs::path path = dir_ / name;
@@ -46,7 +39,8 @@ class BacktestRun : public ::testing::Test {
     return report_to_json(run_backtest(test::bundle_config(), universe, nullptr, options));
   }
 
-  fs::path dir_;
+  test::ScratchDir scratch_{"pmx-backtest"};
+  const fs::path dir_ = scratch_.path();
 };
 
 uint64_t count(const BacktestReport& report, const std::string& name) {

@@ -7,7 +7,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
-#include <unistd.h>
+
+#include "../common/scratch_dir.h"
 
 namespace pmx {
 namespace {
@@ -16,12 +17,6 @@ namespace fs = std::filesystem;
 
 class CaptureMergeTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pmx_merge_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string file(const std::string& name, const std::string& text) {
     const fs::path p = dir_ / name;
     std::ofstream(p) << text;
@@ -35,7 +30,8 @@ class CaptureMergeTest : public ::testing::Test {
                     std::string(r.frame));
     return out;
   }
-  fs::path dir_;
+  test::ScratchDir scratch_{"pmx-backtest"};
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST_F(CaptureMergeTest, InterleavesFilesByReceiveTime) {

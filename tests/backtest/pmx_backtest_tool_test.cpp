@@ -8,10 +8,10 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "pmx/feed/universe_file.h"
 
+#include "../common/scratch_dir.h"
 #include "synthetic_session.h"
 
 namespace pmx {
@@ -32,9 +32,6 @@ int run(const std::string& command) {
 class PmxBacktestTool : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pmx_backtest_tool_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
     test::write_capture(dir_ / "session.capture.zst", test::bundle_session(10, 600LL * 1'000'000'000));
     save_universe(test::bundle_universe(), dir_ / "universe.json");
     std::ofstream(dir_ / "backtest.toml")
@@ -43,7 +40,6 @@ class PmxBacktestTool : public ::testing::Test {
            "max_concurrent_positions = 10000\ntrade_cooldown_s = 0\n"
            "max_orders_per_minute = 100000\nstale_feed_ms = 3600000\n";
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string command(const std::string& report, const std::string& extra = "") const {
     return std::string(PMX_BACKTEST_BIN) + " --config " + (dir_ / "backtest.toml").string() + " --capture " +
@@ -51,7 +47,8 @@ class PmxBacktestTool : public ::testing::Test {
            " --seed 11 --report " + (dir_ / report).string() + " " + extra + " 2>" +
            (dir_ / "stderr").string();
   }
-  fs::path dir_;
+  test::ScratchDir scratch_{"pmx-backtest"};
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST_F(PmxBacktestTool, TwoRunsWriteByteIdenticalReports) {

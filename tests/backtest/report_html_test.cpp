@@ -10,10 +10,10 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include "pmx/backtest/backtest_run.h"
 
+#include "../common/scratch_dir.h"
 #include "synthetic_session.h"
 
 namespace pmx {
@@ -46,13 +46,8 @@ std::string run(const std::string& command) {
 
 class ReportHtml : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("pmx_html_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  test::ScratchDir scratch_{"pmx-backtest"};
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST_F(ReportHtml, WithoutChartJsThePageSaysSoAndKeepsTheTables) {

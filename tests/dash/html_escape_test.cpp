@@ -1,4 +1,4 @@
-#include "html_escape.h"
+#include "pmx/core/html_escape.h"
 
 #include <gtest/gtest.h>
 

@@ -2,6 +2,7 @@
 // -> GatewayStage<PaperExchange> -> reports back, over the real recordings and the synthetic bundle
 // of pipeline_world.h.
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -237,6 +238,25 @@ TEST(Pipeline, KillCommandHaltsWithinOneRoundAndCancelsTheRestingOrder) {
   EXPECT_TRUE(cancelled) << "the resting order ends cancelled";
   EXPECT_TRUE(halted_state) << "system_state trading_halted=1 went to ops";
   EXPECT_TRUE(critical) << "a critical alert went to ops";
+}
+
+TEST(Pipeline, SetCommandReachesTheStrategyEngine) {
+  const std::string instance = instance_name();
+  shm::StateWriter writer(instance, small_geometry(), shm::TradingMode::paper);
+  PipelineWorldOptions options;
+  options.shm = &writer;
+  PipelineWorld world(options);
+  shm::StateReader reader(instance);
+  shm::CommandRequest set;
+  set.type = shm::CommandType::set;
+  set.tool_pid = 4242;
+  std::snprintf(set.key, sizeof set.key, "grinding.base_threshold");
+  std::snprintf(set.value, sizeof set.value, "0.9995");
+  ASSERT_NE(shm::submit_command(reader.control(), set, mono_now().ns + 1'000'000'000), 0u);
+  world.round();
+
+  EXPECT_EQ(world.strategy.config().grinding.base_threshold, 0.9995);
+  EXPECT_EQ(world.engine.config().grinding.base_threshold, 0.9995);
 }
 
 TEST(Pipeline, HaltWithClosePositionsSellsEveryPositionBack) {

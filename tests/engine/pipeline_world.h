@@ -1,7 +1,7 @@
 // The whole in-process pipeline for tests and the tick-to-trade benchmark:
 //
 //   frame text ─KalshiFeed/PolymarketFeed::handle_frame─► rings ─► StrategyStage ─►
-//   GatewayStage<PaperExchange>
+//   GatewayStage<RecordingBackend<PaperExchange>>
 //                                                                  ▲                 │
 //                                                                  └──── reports ────┘
 //
@@ -29,6 +29,7 @@
 #include "pmx/core/config.h"
 #include "pmx/engine/engine_rings.h"
 #include "pmx/engine/gateway_stage.h"
+#include "pmx/engine/recording_backend.h"
 #include "pmx/engine/stage_runner.h"
 #include "pmx/engine/strategy_engine.h"
 #include "pmx/engine/strategy_stage.h"
@@ -111,6 +112,8 @@ struct PipelineWorldOptions {
   OpsQueue* ops = nullptr;
   ClientOrderIdAllocator* ids = nullptr;
   bool record_latencies = true;
+  uint64_t run_epoch = 0;        // begin_run()'s value, for the stages' own ids
+  uint64_t first_intent_id = 1;  // the engine's first id (a restart continues after the last run's)
 };
 
 // 2026-11-24 12:00:00 UTC.
@@ -124,14 +127,16 @@ class PipelineWorld {
         universe(make_universe(kalshi_lines, polymarket_lines)),
         config(make_config()),
         rings(options.rings),
-        engine(universe, config, nullptr, engine_options()),
+        engine(universe, config, nullptr, engine_options(options)),
         paper(universe, paper_options(options.paper_latency_ns)),
-        gateway(paper, universe, gateway_options()),
+        recording(paper, gateway_options().max_parents),
+        gateway(recording, universe, gateway_options()),
         kalshi_feed(universe.instruments(), rings.kalshi_events, kalshi_options(kalshi_lines)),
         polymarket_feed(universe.instruments(), rings.polymarket_events,
                         polymarket_options(polymarket_lines)),
         strategy(engine, rings, universe, options.shm, options.ops, strategy_options(options)),
-        gateway_stage(gateway, paper, rings, options.shm, options.ops, options.ids, gateway_stage_options()) {
+        gateway_stage(gateway, recording, rings, options.shm, options.ops, options.ids,
+                      gateway_stage_options(options)) {
     engine.on_feed_connected(Venue::kalshi, now);
     engine.on_feed_connected(Venue::polymarket, now);
     loop.add(strategy);
@@ -189,11 +194,12 @@ class PipelineWorld {
   EngineRings rings;
   StrategyEngine engine;
   PaperExchange paper;
-  OrderGateway<PaperExchange> gateway;
+  RecordingBackend<PaperExchange> recording;  // records the gateway's own orders (unwinds)
+  OrderGateway<RecordingBackend<PaperExchange>> gateway;
   KalshiFeed kalshi_feed;
   PolymarketFeed polymarket_feed;
   StrategyStage strategy;
-  GatewayStage<PaperExchange> gateway_stage;
+  GatewayStage<RecordingBackend<PaperExchange>> gateway_stage;
   StageLoop loop;
   BundleFrames bundle;
   WallNanos now = kWorldStart;
@@ -249,8 +255,9 @@ class PipelineWorld {
     c.risk.stale_feed_ms = 86'400'000;
     return c;
   }
-  static StrategyEngineOptions engine_options() {
+  static StrategyEngineOptions engine_options(const PipelineWorldOptions& w) {
     StrategyEngineOptions o;
+    o.first_intent_id = w.first_intent_id;
     o.decision_interval_ns = 0;
     return o;
   }
@@ -292,9 +299,15 @@ class PipelineWorld {
     o.record_latencies = w.record_latencies;
     o.price_sample_interval_ns = 0;
     o.daily_snapshot_hour_utc = -1;
+    o.run_epoch = w.run_epoch;
+    o.control.config = make_config();  // what `set` changes: the engine's own configuration
     return o;
   }
-  static GatewayStageOptions gateway_stage_options() { return GatewayStageOptions{}; }
+  static GatewayStageOptions gateway_stage_options(const PipelineWorldOptions& w) {
+    GatewayStageOptions o;
+    o.run_epoch = w.run_epoch;
+    return o;
+  }
 
   MonoNanos mono_{1};
 };

@@ -225,6 +225,38 @@ TEST_F(StrategyEngineTest, KillSwitchBlocksEveryIntent) {
   EXPECT_EQ(engine.risk().open_orders().size(), 0U);
 }
 
+TEST_F(StrategyEngineTest, RuntimeBaseThresholdAboveTheFairValueStopsGrinding) {
+  StrategyEngine& engine = make_engine();
+  Config changed = config_;
+  ASSERT_TRUE(set_config_key(changed, "grinding.base_threshold", "0.9995").ok());
+  engine.apply_runtime_config(changed);
+  grinding_setup();
+
+  EXPECT_TRUE(out_.opportunities.empty()) << "the fair value (about 0.99) is below the new base threshold";
+  EXPECT_TRUE(out_.intents.empty());
+  EXPECT_EQ(engine.config().grinding.base_threshold, 0.9995);
+}
+
+TEST_F(StrategyEngineTest, RuntimeRiskLimitRefusesWhatTheOldOneAllowed) {
+  StrategyEngine& engine = make_engine();
+  Config changed = config_;
+  ASSERT_TRUE(set_config_key(changed, "risk.max_order_notional", "1").ok());
+  engine.apply_runtime_config(changed);
+  grinding_setup();
+
+  ASSERT_EQ(out_.intents.size(), 1U);
+  EXPECT_LE(notional(out_.intents[0].limit_price, out_.intents[0].qty), Money::dollars(1))
+      << "sized within the new $1 order cap";
+}
+
+TEST_F(StrategyEngineTest, RuntimeConfigIgnoresKeysThatNeedARestart) {
+  StrategyEngine& engine = make_engine();
+  Config changed = config_;
+  changed.kalman.base_process_noise = config_.kalman.base_process_noise * 2;
+  engine.apply_runtime_config(changed);
+  EXPECT_EQ(engine.config().kalman.base_process_noise, config_.kalman.base_process_noise);
+}
+
 TEST_F(StrategyEngineTest, StaleBookProducesNothing) {
   StrategyEngine& engine = make_engine();
   for (int i = 0; i < 3; ++i)  // asks at 0.40: a set costs $1.20

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "pmx/core/thread.h"
 #include "pmx/persist/database.h"
 
 #include "engine_processes.h"
@@ -41,11 +42,10 @@ TEST(EngineProgram, TheDemoTradesOnPaperWithinAMinuteAndSigtermExitsZeroWithTheT
   EXPECT_GE(query(world.database(), "SELECT count(*) FROM orders"),
             static_cast<int64_t>(counters.at("gateway.intents")));
   EXPECT_GE(query(world.database(), "SELECT count(*) FROM fills"), 1);
-  // Every fill of a strategy intent finds its order row; the gateway's own unwind orders (bit 63:
-  // negative in SQLite) have none yet.
-  EXPECT_EQ(
-      query(world.database(), "SELECT count(*) FROM fills WHERE client_order_id IS NULL AND intent_id > 0"),
-      0);
+  // Every fill finds its order row: strategy intents, kill-switch closes and the gateway's own
+  // unwind orders (bit 63: negative in SQLite) alike.
+  EXPECT_EQ(query(world.database(), "SELECT count(*) FROM fills WHERE client_order_id IS NULL"), 0);
+  EXPECT_EQ(query(world.database(), "SELECT value FROM system_state WHERE key = 'run_epoch'"), 1);
   EXPECT_EQ(query(world.database(), "SELECT count(*) FROM daily_snapshots"), 1) << "the final snapshot";
 }
 
@@ -74,6 +74,28 @@ TEST(EngineProgram, AKillSurvivesARestartUntilResumed) {
   shm::StateReader reader(world.instance());
   EXPECT_EQ(reader.header().status.load().halted, 0);
   EXPECT_EQ(world.stop_engine(), 0);
+}
+
+// The database writer thread ("pmx-ops") runs on the CPU `--pin ops=N` names.
+TEST(EngineProgram, TheOpsRoleOfPinPinsTheDatabaseWriter) {
+  const CpuSet allowed = allowed_cpus();
+  ASSERT_FALSE(allowed.empty());
+  const int cpu = allowed.cpus().back();
+  EngineWorld world(test_instance("pinops"));
+  ASSERT_TRUE(world.start_sim());
+  ASSERT_TRUE(world.start_engine({"--pin", "ops=" + std::to_string(cpu)})) << world.engine_log();
+  std::string ops_cpus;
+  const std::filesystem::path tasks = "/proc/" + std::to_string(world.engine().pid()) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+    if (read_text(task.path() / "comm") != "pmx-ops\n") continue;
+    const std::string status = read_text(task.path() / "status");
+    const size_t at = status.find("Cpus_allowed_list:");
+    ASSERT_NE(at, std::string::npos);
+    const size_t begin = status.find_first_not_of(" \t", at + 18);
+    ops_cpus = status.substr(begin, status.find('\n', begin) - begin);
+  }
+  EXPECT_EQ(ops_cpus, std::to_string(cpu)) << world.engine_log();
+  EXPECT_EQ(world.stop_engine(), 0) << world.engine_log();
 }
 
 TEST(EngineProgram, ASecondEngineOnTheSameInstanceIsRefused) {

@@ -294,16 +294,8 @@ TEST(KalshiOrderSession, MixedFaultsLeaveNoIntentWithoutExactlyOneTerminalReport
   constexpr uint64_t kOrders = 40;
   for (uint64_t i = 1; i <= kOrders; ++i)
     h.session.submit(kalshi_intent(i, TimeInForce::ioc, 5), WallNanos{h.now});
-  ASSERT_TRUE(h.drive([&] {
-    h.tick(kSecond / 4);
-    for (uint64_t i = 1; i <= kOrders; ++i)
-      if (!h.has_terminal(i)) return false;
-    return true;
-  }));
-  for (int k = 0; k < 100; ++k) {  // nothing more may come out later
-    h.now += kSecond;
-    h.round();
-  }
+  ASSERT_TRUE(h.drive_until_all_ended(kOrders, kSecond / 4));
+  h.idle(100);  // nothing more may come out later
   for (uint64_t i = 1; i <= kOrders; ++i)
     EXPECT_EQ(h.terminal_count(i), 1u) << "intent " << i;
   EXPECT_EQ(h.session.open_orders(), 0u);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -73,13 +74,12 @@ inline KalshiOrderSessionOptions kalshi_options(const LoopbackHttpServer& server
   return o;
 }
 
-// A session and everything it reported, by intent.
-struct KalshiHarness {
-  KalshiHarness(LoopbackHttpServer&, KalshiOrderSessionOptions options)
-      : universe(kalshi_universe()),
-        session(universe, KalshiRequestBuilder("key-id-1", "127.0.0.1"), test_kalshi_signer(), nullptr,
-                std::move(options)) {}
-  explicit KalshiHarness(LoopbackHttpServer& server) : KalshiHarness(server, kalshi_options(server)) {}
+// A venue session over `universe` and everything it reported, by intent (both venues' harnesses).
+template <typename Session>
+struct SessionHarness {
+  template <typename... SessionArgs>
+  explicit SessionHarness(MarketUniverse u, SessionArgs&&... args)
+      : universe(std::move(u)), session(universe, std::forward<SessionArgs>(args)...) {}
 
   void round() {
     session.advance(WallNanos{now}, [&](const ExecReport& r) { reports.push_back(r); });
@@ -98,6 +98,22 @@ struct KalshiHarness {
   void tick(int64_t step) {
     if (session.http().queued() == 0 && session.http().in_flight() == 0) now += step;
   }
+  // Drives until intents 1..count have all ended, the clock ticking `step` between rounds.
+  bool drive_until_all_ended(uint64_t count, int64_t step) {
+    return drive([&] {
+      tick(step);
+      for (uint64_t i = 1; i <= count; ++i)
+        if (!has_terminal(i)) return false;
+      return true;
+    });
+  }
+  // `rounds` more rounds a second apart: whatever would come out late comes out.
+  void idle(int rounds) {
+    for (int k = 0; k < rounds; ++k) {
+      now += kSecond;
+      round();
+    }
+  }
   std::vector<ExecReport> of(uint64_t intent) const {
     std::vector<ExecReport> out;
     for (const auto& r : reports)
@@ -113,9 +129,16 @@ struct KalshiHarness {
   bool has_terminal(uint64_t intent) const { return terminal_count(intent) > 0; }
 
   MarketUniverse universe;
-  KalshiOrderSession session;
+  Session session;
   int64_t now = kStart;
   std::vector<ExecReport> reports;
+};
+
+struct KalshiHarness : SessionHarness<KalshiOrderSession> {
+  KalshiHarness(LoopbackHttpServer&, KalshiOrderSessionOptions options)
+      : SessionHarness(kalshi_universe(), KalshiRequestBuilder("key-id-1", "127.0.0.1"), test_kalshi_signer(),
+                       nullptr, std::move(options)) {}
+  explicit KalshiHarness(LoopbackHttpServer& server) : KalshiHarness(server, kalshi_options(server)) {}
 };
 
 }  // namespace pmx::gateway::test

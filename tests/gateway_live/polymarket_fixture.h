@@ -100,45 +100,13 @@ inline PolymarketOrderSessionOptions polymarket_options(const LoopbackHttpServer
   return o;
 }
 
-struct PolymarketHarness {
+struct PolymarketHarness : SessionHarness<PolymarketOrderSession> {
   PolymarketHarness(LoopbackHttpServer&, PolymarketOrderSessionOptions options)
-      : universe(polymarket_universe()), session(universe, polymarket_builder(), std::move(options)) {}
+      : SessionHarness(polymarket_universe(), polymarket_builder(), std::move(options)) {}
   explicit PolymarketHarness(LoopbackHttpServer& server)
       : PolymarketHarness(server, polymarket_options(server)) {}
 
-  void round() {
-    session.advance(WallNanos{now}, [&](const ExecReport& r) { reports.push_back(r); });
-  }
   void channel(const std::string& frame) { session.on_user_message(frame, WallNanos{now}); }
-  bool drive(const std::function<bool()>& done) {
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!done()) {
-      if (std::chrono::steady_clock::now() > give_up) return false;
-      round();
-    }
-    return true;
-  }
-  void tick(int64_t step) {
-    if (session.http().queued() == 0 && session.http().in_flight() == 0) now += step;
-  }
-  std::vector<ExecReport> of(uint64_t intent) const {
-    std::vector<ExecReport> out;
-    for (const auto& r : reports)
-      if (r.intent_id == intent) out.push_back(r);
-    return out;
-  }
-  size_t terminal_count(uint64_t intent) const {
-    size_t n = 0;
-    for (const auto& r : of(intent))
-      n += is_terminal(r.type) ? 1 : 0;
-    return n;
-  }
-  bool has_terminal(uint64_t intent) const { return terminal_count(intent) > 0; }
-
-  MarketUniverse universe;
-  PolymarketOrderSession session;
-  int64_t now = kStart;
-  std::vector<ExecReport> reports;
 };
 
 }  // namespace pmx::gateway::test

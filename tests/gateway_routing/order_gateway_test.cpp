@@ -272,5 +272,44 @@ TEST_F(OrderGatewayTest, FaultStormLeavesEveryIntentWithExactlyOneTerminalReport
     EXPECT_EQ(n, 1) << "intent " << id;
 }
 
+// A poll round visits only parents with timed work (TWAP chunks, limit timeouts).
+TEST_F(OrderGatewayTest, MarketableOrderIsNotVisitedByPollRounds) {
+  snapshot(ids_[0], 38, 60, 500);
+  OrderGateway<PaperExchange> g(*paper_, universe_, OrderGatewayOptions{});
+  g.on_intent(buy(7, ids_[0], 40, 100), wall_ms(0), mono_ms(0));
+  EXPECT_EQ(g.active_intents(), 1u);
+  EXPECT_EQ(g.timed_intents(), 0u);
+}
+
+TEST_F(OrderGatewayTest, LimitOrderLeavesThePollRoundWhenItEnds) {
+  snapshot(ids_[0], 38, 60, 5);
+  OrderGateway<PaperExchange> g(*paper_, universe_, OrderGatewayOptions{});
+  g.on_intent(buy(1, ids_[0], 40, 600), wall_ms(0), mono_ms(0));  // rests, times out at 30 s
+  EXPECT_EQ(g.timed_intents(), 1u);
+  poll(g, 10);
+  poll(g, 30'000);
+  EXPECT_EQ(g.timed_intents(), 1u);  // the cancel is in flight
+  poll(g, 30'010);
+  EXPECT_EQ(g.timed_intents(), 0u);
+  EXPECT_EQ(g.active_intents(), 0u);
+}
+
+TEST_F(OrderGatewayTest, TwapParentsInterleavedWithMarketableOnesAllFinishAndLeaveNoTimedWork) {
+  snapshot(ids_[0], 38, 60, 100'000);
+  OrderGateway<PaperExchange> g(*paper_, universe_, OrderGatewayOptions{});
+  g.on_intent(buy(1, ids_[0], 40, 2'500), wall_ms(0), mono_ms(0));  // TWAP, 5 chunks
+  g.on_intent(buy(2, ids_[0], 40, 10), wall_ms(0), mono_ms(0));     // IOC
+  g.on_intent(buy(3, ids_[0], 40, 2'500), wall_ms(0), mono_ms(0));  // TWAP
+  EXPECT_EQ(g.timed_intents(), 2u);
+  std::map<uint64_t, int> terminal;
+  for (int64_t ms = 0; ms <= 250'000; ms += 1'000) {
+    for (const ExecReport& r : poll(g, ms))
+      if (is_terminal(r.type)) ++terminal[r.intent_id];
+  }
+  EXPECT_EQ(terminal, (std::map<uint64_t, int>{{1, 1}, {2, 1}, {3, 1}}));
+  EXPECT_EQ(g.timed_intents(), 0u);
+  EXPECT_EQ(g.active_intents(), 0u);
+}
+
 }  // namespace
 }  // namespace pmx

@@ -13,7 +13,12 @@ namespace {
 constexpr InstrumentId kId{0};
 constexpr double kStep = 0.01;    // baseline changes alternate +1c / -1c: mean 0, stddev 0.01
 constexpr double kVolume = 10.0;  // baseline volume: mean 10
-constexpr double kMargin = 1e-6;  // relative distance from a threshold
+constexpr double kMargin = 1e-6;  // relative distance from a threshold (float storage: 6e-8)
+
+// The value a sample has once stored: windows keep float samples.
+double stored(double x) {
+  return static_cast<double>(static_cast<float>(x));
+}
 
 // `samples` baseline samples on instrument `id`.
 void feed_baseline(VolatilityStats& stats, int samples, InstrumentId id = kId) {
@@ -34,7 +39,7 @@ TEST_F(ThesisInvalidation, BaselineHasTheExpectedStatistics) {
   const VolatilitySnapshot s = stats.snapshot(kId);
   EXPECT_EQ(s.samples, 100u);
   EXPECT_NEAR(s.mean_change, 0.0, 1e-15);
-  EXPECT_NEAR(s.stddev_change, kStep, 1e-15);
+  EXPECT_NEAR(s.stddev_change, stored(kStep), 1e-15);
   EXPECT_DOUBLE_EQ(s.mean_volume, kVolume);
 }
 
@@ -127,7 +132,7 @@ TEST(VolatilityStats, OldSamplesLeaveTheWindow) {
     stats.observe(kId, 0.05, 5.0);
   const VolatilitySnapshot s = stats.snapshot(kId);
   EXPECT_EQ(s.samples, 4u);
-  EXPECT_NEAR(s.mean_change, 0.05, 1e-15);
+  EXPECT_NEAR(s.mean_change, stored(0.05), 1e-15);
   EXPECT_NEAR(s.stddev_change, 0.0, 1e-9);
   EXPECT_DOUBLE_EQ(s.mean_volume, 5.0);
 }
@@ -142,8 +147,8 @@ TEST(VolatilityStats, RunningStatisticsMatchATwoPassRecomputeAfterAMillionSample
   std::vector<double> changes(window);
   std::vector<double> volumes(window);
   for (std::size_t i = 0; i < 1'000'000; ++i) {
-    changes[i % window] = change(random);
-    volumes[i % window] = volume(random);
+    changes[i % window] = stored(change(random));  // the recompute sees what the window holds
+    volumes[i % window] = stored(volume(random));
     stats.observe(kId, changes[i % window], volumes[i % window]);
   }
   double mean = 0.0, mean_volume = 0.0;
@@ -175,6 +180,21 @@ TEST(VolatilityStats, RefusesUnknownInstrumentsAndBadInputs) {
   EXPECT_EQ(stats.refused(), 4u);
   EXPECT_EQ(stats.snapshot(kId).samples, 0u);
   EXPECT_EQ(stats.snapshot(InstrumentId{1}).samples, 0u);
+}
+
+TEST(VolatilityStats, KeepsAChangeToWithinAThousandthOfATick) {
+  const ThesisInvalidationConfig config;
+  VolatilityStats stats(1, config);
+  stats.observe(kId, 0.1234, 1.0);
+  EXPECT_NEAR(stats.snapshot(kId).mean_change, 0.1234, 1e-8);  // a tick is 1e-4 dollars
+}
+
+TEST(VolatilityStats, RefusesAVolumeBeyondFloatRange) {
+  const ThesisInvalidationConfig config;
+  VolatilityStats stats(1, config);
+  EXPECT_EQ(stats.observe(kId, 0.01, 1e39), InvalidationReason::none);
+  EXPECT_EQ(stats.refused(), 1u);
+  EXPECT_EQ(stats.snapshot(kId).samples, 0u);
 }
 
 TEST(VolatilityStats, RefusesAnEmptyWindowAtStartUp) {

@@ -319,5 +319,49 @@ TEST_F(PaperExchangeTest, EveryIntentEndsExactlyOnceAndRunsAreDeterministic) {
   EXPECT_NE(run(12).first, reports);  // the seed matters (latency and slippage differ)
 }
 
+// Due work is ordered by time, not by order slot (slot 0 goes to the first order).
+TEST_F(PaperExchangeTest, AnOrderDueEarlierIsProcessedFirstWhateverItsSlot) {
+  PaperExchange x(universe_, no_noise());
+  kalshi_snapshot(x, {}, {{60, 100}});
+  x.submit(intent(1, Side::buy, Outcome::yes, 40, 5), at_ms(5));  // arrives at 15 ms
+  x.submit(intent(2, Side::buy, Outcome::yes, 40, 5), at_ms(0));  // arrives at 10 ms
+  const auto r = drain(x, at_ms(20));
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].intent_id, 2u);
+  EXPECT_EQ(r[1].intent_id, 2u);
+  EXPECT_EQ(r[1].ts, at_ms(10));
+  EXPECT_EQ(r[2].intent_id, 1u);
+  EXPECT_EQ(r[3].ts, at_ms(15));
+}
+
+TEST_F(PaperExchangeTest, ACancelSentWhileInFlightTakesEffectOnceTheOrderRests) {
+  PaperExchange x(universe_, no_noise());
+  kalshi_snapshot(x, {}, {{60, 10}});
+  x.submit(intent(1, Side::buy, Outcome::yes, 30, 5, TimeInForce::gtc), at_ms(0));  // rests at 10 ms
+  ASSERT_TRUE(x.cancel(1, at_ms(5)));                                               // due at 15 ms
+  auto r = drain(x, at_ms(14));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].type, ExecType::accepted);
+  r = drain(x, at_ms(15));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].type, ExecType::cancelled);
+  EXPECT_EQ(x.open_orders(), 0u);
+  EXPECT_FALSE(x.cancel(1, at_ms(16)));
+}
+
+TEST_F(PaperExchangeTest, AFilledRestingOrderIsNotCancelledLater) {
+  PaperExchange x(universe_, no_noise());
+  kalshi_snapshot(x, {}, {{60, 10}});
+  x.submit(intent(1, Side::buy, Outcome::yes, 30, 5, TimeInForce::gtc), at_ms(0));
+  drain(x, at_ms(10));                            // rests at YES 30
+  ASSERT_TRUE(x.cancel(1, at_ms(10)));            // due at 20 ms
+  kalshi_snapshot(x, {}, {{71, 10}}, at_ms(12));  // YES ask 29: through our price
+  auto r = drain(x, at_ms(12));
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].type, ExecType::fill);
+  EXPECT_TRUE(drain(x, at_ms(30)).empty());
+  EXPECT_EQ(x.open_orders(), 0u);
+}
+
 }  // namespace
 }  // namespace pmx

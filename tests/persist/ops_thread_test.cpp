@@ -1,9 +1,16 @@
 #include "pmx/persist/ops_thread.h"
 
+#include <atomic>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <pthread.h>
+#include <sched.h>
+
+#include "pmx/core/thread.h"
 
 #include "persist_test_support.h"
 
@@ -100,6 +107,47 @@ TEST(OpsThread, StopIsIdempotentAndSafeBeforeStart) {
 
 // Three hot threads push while the ops thread writes; after stop() every accepted event is a row
 // and the rest are counted drops.
+TEST(OpsThread, RunsOnTheCpuItWasPinnedTo) {
+  ScratchDir dir;
+  Database db(dir.file("pmx.db"));
+  OpsQueue queue(64);
+  auto producer = queue.make_producer();
+  const CpuSet allowed = allowed_cpus();
+  ASSERT_FALSE(allowed.empty());
+  const int cpu = *allowed.cpus().rbegin();
+  OpsThreadOptions options;
+  options.cpu = cpu;
+  OpsThread ops(queue, db, test::test_namer(), nullptr, options);
+  std::atomic<int> observed_on{-2};
+  ops.set_observer([&](const OpsEvent&) {
+    cpu_set_t mask;
+    CPU_ZERO(&mask);
+    if (pthread_getaffinity_np(pthread_self(), sizeof mask, &mask) == 0 && CPU_COUNT(&mask) == 1 &&
+        CPU_ISSET(cpu, &mask))
+      observed_on.store(cpu);
+  });
+  ops.start();
+  ASSERT_TRUE(queue.try_push(producer, audit_event(1)));
+  ops.stop();
+  EXPECT_EQ(observed_on.load(), cpu) << "the observer runs on the ops thread: its affinity is that one CPU";
+}
+
+TEST(OpsThread, RefusesToStartPinnedToACpuOutsideTheProcessMask) {
+  ScratchDir dir;
+  Database db(dir.file("pmx.db"));
+  OpsQueue queue(64);
+  OpsThreadOptions options;
+  options.cpu = CPU_SETSIZE - 1;  // no test machine has it
+  OpsThread ops(queue, db, test::test_namer(), nullptr, options);
+  try {
+    ops.start();
+    FAIL() << "started although the CPU is not usable";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("ops thread: cannot pin to cpu"), std::string::npos) << e.what();
+  }
+  ops.stop();  // safe after a refused start
+}
+
 TEST(OpsThreadStress, EveryAcceptedEventFromManyProducersBecomesARow) {
   ScratchDir dir;
   Database db(dir.file("pmx.db"));

@@ -1,4 +1,5 @@
-// Helpers shared by the persist tests: a scratch directory and a small instrument table.
+// Helpers shared by the persist tests: stress sizes, a small instrument table, one-value
+// queries (the scratch directory is tests/common/scratch_dir.h).
 #pragma once
 
 #include <filesystem>
@@ -7,10 +8,11 @@
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 
 #include "pmx/persist/database.h"
 #include "pmx/persist/event_writer.h"
+
+#include "../common/scratch_dir.h"
 
 namespace pmx::test {
 
@@ -21,27 +23,6 @@ inline constexpr uint64_t kStressDivisor = 100;
 #else
 inline constexpr uint64_t kStressDivisor = 1;
 #endif
-
-// A fresh directory under /tmp, removed with everything in it.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pmx-persist-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-
-  std::filesystem::path file(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Instrument 0..n-1 are Kalshi tickers; ids beyond are unknown.
 inline InstrumentNamer test_namer() {

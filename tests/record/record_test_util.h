@@ -19,6 +19,8 @@
 #include "pmx/feed/capture.h"
 #include "pmx/shm/tape.h"
 
+#include "../common/scratch_dir.h"
+
 namespace pmx::record_test {
 
 namespace fs = std::filesystem;
@@ -110,27 +112,6 @@ inline std::vector<fs::path> files_in(const fs::path& dir) {
   return files;
 }
 
-// A fresh directory under the system temp dir, removed with the object.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("pmx-record-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using ScratchDir = pmx::test::ScratchDir;  // tests/common/scratch_dir.h
 
 }  // namespace pmx::record_test

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 
+#include "pmx/core/json_writer.h"
 #include "pmx/core/types.h"
-
-#include "json_out.h"
 
 namespace pmx::dash {
 
@@ -17,7 +16,7 @@ std::string_view order_status_name(uint8_t index) noexcept {
 }
 
 std::string stats_json(const shm::Snapshot& s) {
-  JsonOut j;
+  JsonWriter j;
   j.begin_object();
   j.key("engine").string("attached");
   j.key("instance").string(s.instance);
@@ -47,7 +46,7 @@ std::string stats_json(const shm::Snapshot& s) {
 }
 
 std::string absent_json(std::string_view instance, std::string_view problem) {
-  JsonOut j;
+  JsonWriter j;
   j.begin_object().key("engine").string("absent").key("instance").string(instance);
   j.key("problem").string(problem).end_object();
   return j.take();
@@ -64,7 +63,7 @@ std::optional<int64_t> position_mark(const shm::Snapshot& s, const shm::Snapshot
 }
 
 std::string positions_json(const shm::Snapshot& s) {
-  JsonOut j;
+  JsonWriter j;
   j.begin_array();
   for (const shm::Snapshot::Position& p : s.positions) {
     j.begin_object();
@@ -108,7 +107,7 @@ std::string opportunity_market(const shm::Snapshot& s, const shm::OpportunityRow
 }
 
 std::string opportunities_json(const shm::Snapshot& s, std::string_view strategy) {
-  JsonOut j;
+  JsonWriter j;
   j.begin_array();
   for (const shm::OpportunityRow& o : ranked_opportunities(s, strategy)) {
     j.begin_object();
@@ -134,7 +133,7 @@ std::string opportunities_json(const shm::Snapshot& s, std::string_view strategy
 
 std::string state_event_json(const shm::Snapshot* snapshot, std::string_view instance,
                              std::string_view problem) {
-  JsonOut j;
+  JsonWriter j;
   j.begin_object();
   if (snapshot != nullptr) {
     j.key("stats").raw(stats_json(*snapshot));

@@ -9,12 +9,12 @@
 
 #include "pmx/core/clock.h"
 #include "pmx/core/decimal.h"
+#include "pmx/core/json_writer.h"
 #include "pmx/core/types.h"
 
 #include "api_json.h"
 #include "form_fields.h"
 #include "fragments.h"
-#include "json_out.h"
 #include "pages.h"
 
 namespace pmx::dash {
@@ -31,7 +31,7 @@ void json_answer(httplib::Response& res, int status, std::string body) {
 }
 
 std::string message_json(std::string_view result, std::string_view message) {
-  JsonOut j;
+  JsonWriter j;
   j.begin_object().key("result").string(result).key("message").string(message).end_object();
   return j.take();
 }
@@ -247,7 +247,7 @@ void DashServer::routes() {
         else
           it->second += m.micros;
       }
-      JsonOut j;
+      JsonWriter j;
       j.begin_array();
       for (const auto& [category, micros] : totals)
         j.begin_object().key("category").string(category).key("exposure").decimal(micros, 6).end_object();
@@ -380,7 +380,7 @@ void DashServer::routes() {
   s.Get("/health", [this](const httplib::Request&, httplib::Response& res) {
     const auto age = link_.heartbeat_age_ns(mono_now().ns);
     const bool fresh = age && *age <= options_.heartbeat_timeout_ns;
-    JsonOut j;
+    JsonWriter j;
     j.begin_object().key("status").string(fresh ? "ok" : (age ? "stale" : "no_engine"));
     j.key("instance").string(options_.instance);
     j.key("heartbeat_age_ms");

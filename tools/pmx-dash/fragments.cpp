@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 
 #include "pmx/core/decimal.h"
+#include "pmx/core/html_escape.h"
 #include "pmx/core/types.h"
 
 #include "api_json.h"
-#include "html_escape.h"
 
 namespace pmx::dash {
 namespace {

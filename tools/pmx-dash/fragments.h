@@ -1,6 +1,6 @@
 // The dashboard's live panels as HTML fragments, rendered from one Snapshot on the server and
 // swapped into the page by HTMX (GET /fragment/<name>). Every text that came from a venue or the
-// engine (tickers, titles, counter names, messages) goes through html_escape.h; numbers are
+// engine (tickers, titles, counter names, messages) goes through pmx/core/html_escape.h; numbers are
 // exact decimals from the fixed-point integers.
 #pragma once
 

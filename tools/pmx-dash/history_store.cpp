@@ -3,10 +3,9 @@
 #include <sqlite3.h>
 
 #include "pmx/core/decimal.h"
+#include "pmx/core/json_writer.h"
 #include "pmx/persist/database.h"
 #include "pmx/persist/statement.h"
-
-#include "json_out.h"
 
 namespace pmx::dash {
 namespace {
@@ -73,7 +72,7 @@ std::vector<HistoryStore::Alert> HistoryStore::recent_alerts(size_t limit, std::
 }
 
 std::string HistoryStore::history_json() const {
-  JsonOut j;
+  JsonWriter j;
   j.begin_object();
   ReadOnly db(database_);
   j.key("daily").begin_array();
@@ -84,7 +83,7 @@ std::string HistoryStore::history_json() const {
         "ORDER BY date DESC LIMIT 3650");
     std::vector<std::string> rows;  // newest first from SQL; emitted oldest first
     while (q.handle() != nullptr && q.step() == SQLITE_ROW) {
-      JsonOut row;
+      JsonWriter row;
       row.begin_object().key("date").string(q.column_text(0));
       row.key("equity").decimal(q.column_int64(1), 6).key("realized").decimal(q.column_int64(2), 6);
       row.key("fees").decimal(q.column_int64(3), 6).key("trades").integer(q.column_int64(4));

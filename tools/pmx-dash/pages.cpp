@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "html_escape.h"
+#include "pmx/core/html_escape.h"
 
 namespace pmx::dash {
 namespace {

@@ -70,6 +70,7 @@ struct EngineConfig {
   std::string database_path = "pmx.db";
   LogLevel log_level = LogLevel::info;
   TradingMode mode = TradingMode::paper;
+  int price_sample_interval_s = 60;  // a price sample of every book this often; 0: none
 
   friend bool operator==(const EngineConfig&, const EngineConfig&) = default;
 };

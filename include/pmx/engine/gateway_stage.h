@@ -12,9 +12,21 @@
 //                   When the gateway sent the request at once, (request ready - the intent's
 //                   receive timestamp) goes to the tick_to_order histogram and (request ready -
 //                   intent read) to gateway_send.
+//                   The intent handed over carries kIntentRecorded (pmx/engine/recording_backend.h).
 //   3. reports      OrderGateway::poll (sends due children, advances the backend) -> every report
 //                   to the reports ring (a local backlog keeps order when the ring is full);
 //                   fills and terminal reports to ops and to the shm orders log.
+//
+// Gateway-made orders (arbitrage unwinds): with a RecordingBackend as Backend, the first child of
+// such an order is recorded here (client order id, OrderSubmittedRecord under a database id
+// run_scoped_id(kGatewayIntentBit, run_epoch, n)) before it leaves, or refused. The gateway's own
+// id of the order (kGatewayIntentBit | a per-run count, reused after a restart) never reaches the
+// database or the strategy: its reports are renamed to the database id. A report is matched to its
+// recorded order by the gateway id once known, else by the oldest recorded order of the same
+// instrument, outcome and side not yet matched (the gateway reports an order only after its first
+// child left, or rejects it before any child: such an order gets a fresh database id and no row).
+// Two unwinds of one book at once, the earlier rejected inside the gateway before its first
+// child, could swap rows; the gateway exposes nothing finer to the stage.
 //
 // Time is injected (`now` for the venue/paper clock, `mono` for rate limits); latency stamps use
 // options.clock. Single-threaded, noexcept, allocation-free after construction (the allocator's
@@ -31,9 +43,11 @@
 #include "pmx/core/clock.h"
 #include "pmx/core/order.h"
 #include "pmx/engine/engine_rings.h"
+#include "pmx/engine/recording_backend.h"
 #include "pmx/gateway/order_gateway.h"
 #include "pmx/persist/client_order_id_allocator.h"
 #include "pmx/persist/ops_queue.h"
+#include "pmx/persist/run_epoch.h"
 #include "pmx/shm/segment.h"
 
 namespace pmx {
@@ -43,6 +57,7 @@ struct GatewayStageOptions {
   size_t max_intents_per_round = 256;
   size_t report_backlog = 16384;             // reports waiting for room in the reports ring
   MonoNanos (*clock)() noexcept = mono_now;  // latency stamps only
+  uint64_t run_epoch = 0;                    // begin_run()'s value: folded into gateway-made order ids
 };
 
 struct GatewayStageCounters {
@@ -57,8 +72,10 @@ struct GatewayStageCounters {
   uint64_t fills = 0;  // fill and partial_fill reports
   uint64_t terminal = 0;
   uint64_t report_backlog_high = 0;
-  uint64_t reports_lost = 0;  // backlog full (a sizing bug): counted, never silent
-  uint64_t ops_dropped = 0;   // exec-report records the ops queue refused
+  uint64_t reports_lost = 0;            // backlog full (a sizing bug): counted, never silent
+  uint64_t ops_dropped = 0;             // exec-report records the ops queue refused
+  uint64_t gateway_orders = 0;          // gateway-made orders recorded before they left
+  uint64_t gateway_orders_refused = 0;  // ... that could not be recorded: never sent
 };
 
 template <typename Backend>
@@ -84,6 +101,8 @@ class GatewayStage {
       for (const char* name : kCounterNames)
         shm_counters_.push_back(shm_->add_counter(name));
     }
+    if constexpr (requires { backend_.set_recorder(&GatewayStage::on_gateway_order, this); })
+      backend_.set_recorder(&GatewayStage::on_gateway_order, this);
   }
   GatewayStage(const GatewayStage&) = delete;
   GatewayStage& operator=(const GatewayStage&) = delete;
@@ -128,7 +147,8 @@ class GatewayStage {
   static constexpr const char* kCounterNames[] = {
       "gateway.intents",  "gateway.cancel_alls",  "gateway.refused",    "gateway.fills",
       "gateway.terminal", "gateway.reports_lost", "gateway.ops_dropped"};
-  static constexpr size_t kClientIdSlots = 4096;  // intent id -> client order sequence (shm rows)
+  static constexpr size_t kClientIdSlots = 4096;     // intent id -> client order sequence (shm rows)
+  static constexpr size_t kGatewayOrderSlots = 256;  // gateway-made orders in flight
 
   void on_intent(const OrderIntent& intent, WallNanos now, MonoNanos mono, MonoNanos read) noexcept {
     if ((intent.flags & kIntentCancelAll) != 0) {
@@ -155,7 +175,9 @@ class GatewayStage {
     }
     client_ids_[intent.intent_id & (kClientIdSlots - 1)] = ClientIdSlot{intent.intent_id, id.sequence};
     const uint64_t sent_before = gateway_.counters().children_sent;
-    gateway_.on_intent(intent, now, mono);
+    OrderIntent recorded = intent;
+    recorded.flags = static_cast<uint8_t>(recorded.flags | kIntentRecorded);
+    gateway_.on_intent(recorded, now, mono);
     if (gateway_.counters().children_sent != sent_before) {
       ++counters_.sent_at_once;
       const MonoNanos ready = options_.clock();
@@ -185,7 +207,66 @@ class GatewayStage {
     on_report(r);
   }
 
-  void on_report(const ExecReport& r) noexcept {
+  // RecordingBackend's recorder: the first child of a gateway-made order is about to leave.
+  static bool on_gateway_order(void* context, const OrderIntent& first_child, WallNanos now) noexcept {
+    auto& self = *static_cast<GatewayStage*>(context);
+    const bool recorded = self.record_gateway_order(first_child, now);
+    ++(recorded ? self.counters_.gateway_orders : self.counters_.gateway_orders_refused);
+    return recorded;
+  }
+
+  bool record_gateway_order(const OrderIntent& first_child, WallNanos now) noexcept {
+    GatewayOrder* free = nullptr;
+    for (GatewayOrder& g : gateway_orders_)
+      if (!g.used) {
+        free = &g;
+        break;
+      }
+    if (free == nullptr) return false;  // more unwinds in flight than slots: refused, never sent
+    OrderIntent order = first_child;
+    order.intent_id = run_scoped_id(kGatewayIntentBit, options_.run_epoch, ++gateway_order_seq_);
+    AllocatedClientOrderId id{order.intent_id, format_client_order_id(0, order.intent_id)};
+    if (ids_ != nullptr) {
+      const std::optional<AllocatedClientOrderId> next = ids_->next();
+      if (!next) return false;
+      id = *next;
+    }
+    if (ops_ != nullptr && !ops_->try_push(*producer_, OpsEvent::of(OrderSubmittedRecord{order, id.id, now})))
+      return false;
+    *free = GatewayOrder{true,       order.intent_id, 0, gateway_order_seq_, order.instrument,
+                         order.side, order.outcome};
+    client_ids_[order.intent_id & (kClientIdSlots - 1)] = ClientIdSlot{order.intent_id, id.sequence};
+    if (shm_ != nullptr) append_order(order, id.sequence, 1 /* sent */, Qty{}, Money{}, now);
+    return true;
+  }
+
+  // The database id of a gateway-made order's report (see the header comment); frees its entry
+  // on the terminal report.
+  uint64_t database_id(const ExecReport& r) noexcept {
+    GatewayOrder* match = nullptr;
+    for (GatewayOrder& g : gateway_orders_)
+      if (g.used && g.gateway_id == r.intent_id) {
+        match = &g;
+        break;
+      }
+    if (match == nullptr) {
+      for (GatewayOrder& g : gateway_orders_)
+        if (g.used && g.gateway_id == 0 && g.instrument == r.instrument && g.side == r.side &&
+            g.outcome == r.outcome && (match == nullptr || g.order < match->order))
+          match = &g;
+      if (match != nullptr) match->gateway_id = r.intent_id;
+    }
+    if (match == nullptr)  // rejected inside the gateway before any child left: no row
+      return run_scoped_id(kGatewayIntentBit, options_.run_epoch, ++gateway_order_seq_);
+    const uint64_t id = match->database_id;
+    if (is_terminal(r.type)) match->used = false;
+    return id;
+  }
+
+  void on_report(const ExecReport& gateway_report) noexcept {
+    ExecReport r = gateway_report;
+    if ((r.intent_id & kGatewayIntentBit) != 0 && (r.intent_id & kChildOrderBit) == 0)
+      r.intent_id = database_id(r);
     ++counters_.reports;
     const bool fill = r.fill_qty.units > 0;
     const bool terminal = is_terminal(r.type);
@@ -272,6 +353,16 @@ class GatewayStage {
       shm_counters_[i].set(values[i]);
   }
 
+  struct GatewayOrder {
+    bool used = false;
+    uint64_t database_id = 0;
+    uint64_t gateway_id = 0;  // 0 until its first report names it
+    uint64_t order = 0;       // recording order: the oldest unmatched is matched first
+    InstrumentId instrument{};
+    Side side = Side::buy;
+    Outcome outcome = Outcome::yes;
+  };
+
   struct ClientIdSlot {
     uint64_t intent_id = 0;
     uint64_t sequence = 0;
@@ -289,6 +380,8 @@ class GatewayStage {
   size_t backlog_head_ = 0;
   size_t backlog_count_ = 0;
   std::vector<ClientIdSlot> client_ids_;
+  std::vector<GatewayOrder> gateway_orders_ = std::vector<GatewayOrder>(kGatewayOrderSlots);
+  uint64_t gateway_order_seq_ = 0;
   std::vector<shm::Counter> shm_counters_;
   shm::LatencyHistogram* shm_tick_to_order_ = nullptr;
   shm::LatencyHistogram* shm_gateway_send_ = nullptr;

@@ -133,6 +133,16 @@ class StrategyEngine {
   void on_feed_disconnected(Venue venue, WallNanos now) noexcept { breakers_.on_disconnected(venue, now); }
 
   void set_kill_switch(bool engaged) noexcept { risk_.set_kill_switch(engaged); }
+
+  // A runtime change of the configuration (pmx-ctl set): takes the runtime sections of `config`
+  // (is_runtime_key: risk, grinding, kelly, execution, thesis_invalidation, alerts) and applies
+  // them to risk limits and breakers, the grinding detector, sizing and the volatility
+  // thresholds; every other section is ignored (those keys need a restart). Control path only:
+  // allocates; throws std::invalid_argument for an unusable grinding config, with nothing changed.
+  // execution.* and alerts.on_* are kept here but act elsewhere (the gateway's routes, the alert
+  // composer), which this does not reach.
+  void apply_runtime_config(const Config& config);
+  const Config& config() const noexcept { return config_; }
   bool kill_switch() const noexcept { return risk_.kill_switch(); }
 
   // The id the next intent will get: persist it as the high-water mark.

@@ -2,6 +2,7 @@
 // and never blocks:
 //
 //   1. control   the shm control mailbox (one acquire load when empty): kill / resume / mode / set
+//                (a set of a runtime key goes on to StrategyEngine::apply_runtime_config at once)
 //   2. reports   the gateway's ExecReports -> engine (positions, risk); position records to ops
 //   3. intents   intents that found the ring full last round go first (the backlog)
 //   4. events    up to max_events_per_round from each feed ring, in order: each is forwarded to
@@ -49,7 +50,9 @@
 namespace pmx {
 
 // Intents the stage makes itself (kill-switch closes) have this bit set; the engine's ids never
-// do, and the gateway's own use bits 63 and 62.
+// do, and the gateway's own use bits 63 and 62. A close id is run_scoped_id(kStageIntentBit,
+// run_epoch, n) (pmx/persist/run_epoch.h): unique for the life of the database, as the orders
+// table finds a row by its intent_id.
 inline constexpr uint64_t kStageIntentBit = uint64_t{1} << 61;
 
 struct StrategyStageOptions {
@@ -63,6 +66,7 @@ struct StrategyStageOptions {
   bool record_latencies = true;              // feed_to_strategy, strategy_decision histograms
   MonoNanos (*clock)() noexcept = mono_now;  // latency stamps only
   ControlState control{};                    // initial status, config and allow_live
+  uint64_t run_epoch = 0;                    // begin_run()'s value: folded into the close ids
 };
 
 struct StrategyStageCounters {

@@ -21,6 +21,10 @@
 //     dropped, resting children cancelled at the venue, and each parent ends in its one terminal
 //     report once the venue has answered for what was already sent (IOC/FOK children end alone).
 //
+// Cost: a poll round visits only the parents with timed work (TWAP chunks, limit timeouts and
+// re-pricings), kept in a SlotList in slot order; marketable IOC/FOK parents wait for reports
+// alone and cost a round nothing.
+//
 // Single-threaded, noexcept, allocation-free after construction. Time is passed in.
 #pragma once
 
@@ -32,6 +36,7 @@
 #include "pmx/core/order.h"
 #include "pmx/feed/market_info.h"
 #include "pmx/gateway/order_router.h"
+#include "pmx/gateway/slot_list.h"
 #include "pmx/gateway/token_bucket.h"
 
 namespace pmx {
@@ -71,6 +76,7 @@ class OrderGateway {
         universe_(universe),
         options_(options),
         parents_(options.max_parents),
+        timed_(options.max_parents),
         pending_(options.max_pending_children),
         buckets_{TokenBucket(options.write_tokens_per_second[0], options.write_capacity[0]),
                  TokenBucket(options.write_tokens_per_second[1], options.write_capacity[1])} {
@@ -93,9 +99,9 @@ class OrderGateway {
   void poll(WallNanos now, MonoNanos mono, Sink&& sink) noexcept {
     last_mono_ = mono.ns;
     send_pending(now, mono);
-    for (uint32_t slot = 0; slot < parents_.size(); ++slot) {
+    for (uint32_t slot = timed_.first(); slot != SlotList::kEnd;) {
+      const uint32_t after = timed_.next(slot);  // send_child may finish (and unlink) this parent
       Parent& p = parents_[slot];
-      if (!p.active) continue;
       if (p.chunks_left > 0 && now >= p.next_chunk_at) {
         --p.chunks_left;
         const Qty q = p.chunks_left == 0 ? p.intent.qty - p.sent : p.plan.chunk_qty;
@@ -111,6 +117,7 @@ class OrderGateway {
           maybe_reprice(slot, now);
         }
       }
+      slot = after;
     }
     backend_.advance(now, [&](const ExecReport& r) { on_child_report(r, now, mono); });
     for (; out_head_ != out_.size(); ++out_head_)
@@ -148,6 +155,8 @@ class OrderGateway {
   }
 
   size_t active_intents() const noexcept { return parents_.size() - free_.size(); }
+  // Parents a poll round visits (TWAP and limit routes still working).
+  size_t timed_intents() const noexcept { return timed_.size(); }
   const OrderGatewayCounters& counters() const noexcept { return counters_; }
 
  private:
@@ -208,6 +217,7 @@ class OrderGateway {
     p.intent = intent;
     p.plan = plan;
     p.active = true;
+    if (plan.kind == RouteKind::twap || plan.kind == RouteKind::limit_with_timeout) timed_.insert(slot);
     switch (plan.kind) {
       case RouteKind::fill_or_kill:
         send_child(slot, intent.qty, plan.band_limit, TimeInForce::fok, now, mono);
@@ -358,6 +368,7 @@ class OrderGateway {
     const OrderIntent intent = p.intent;
     const Qty filled = p.filled;
     p.active = false;
+    timed_.erase(slot);
     free_.push_back(slot);
     if ((intent.flags & kIntentArbitrageLeg) != 0 && intent.group_id != 0)
       on_leg_done(intent, filled, complete, now);
@@ -450,6 +461,7 @@ class OrderGateway {
   const MarketUniverse& universe_;
   OrderGatewayOptions options_;
   std::vector<Parent> parents_;
+  SlotList timed_;  // active parents with timed work: the only ones poll() visits
   std::vector<uint32_t> free_;
   std::vector<PendingChild> pending_;
   size_t pending_head_ = 0;

@@ -20,6 +20,11 @@
 // Every accepted intent ends in exactly one terminal report (fill, cancelled, rejected). Time is
 // the caller's (WallNanos now); nothing here reads a clock. Single-threaded (the gateway thread).
 // Allocation happens in the constructor only.
+//
+// Cost: work is O(what is due), not O(slots). Each open order has at most one due time (its
+// arrival while in flight, its cancel once resting) in a DueHeap, earliest first and ties by slot,
+// as a full scan would order them; trades and book changes visit only the resting orders (a
+// SlotList in slot order); a cancel looks among the open orders only.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +34,8 @@
 #include "pmx/core/order.h"
 #include "pmx/feed/market_event.h"
 #include "pmx/feed/market_info.h"
+#include "pmx/gateway/due_heap.h"
+#include "pmx/gateway/slot_list.h"
 
 namespace pmx {
 
@@ -96,6 +103,10 @@ class PaperExchange {
   void fill(Order& order, Price price, Qty qty, Liquidity liquidity, WallNanos now) noexcept;
   void finish(Order& order, ExecType type, RejectReason reason, WallNanos now) noexcept;
   void release(Order& order) noexcept;
+  void schedule(const Order& order) noexcept;
+  uint32_t slot_of(const Order& order) const noexcept {
+    return static_cast<uint32_t>(&order - orders_.data());
+  }
   void report(const Order& order, ExecType type, RejectReason reason, Price price, Qty qty, Money fee,
               Liquidity liquidity, WallNanos now) noexcept;
   void on_trade(const MarketEvent& event, WallNanos now) noexcept;
@@ -109,6 +120,9 @@ class PaperExchange {
   BookSet books_;
   std::vector<Order> orders_;
   std::vector<uint32_t> free_slots_;
+  SlotList open_;     // in flight or resting
+  SlotList resting_;  // resting: what trades and book changes can fill
+  DueHeap due_;       // arrivals of in-flight orders, cancels of resting ones
   std::vector<ExecReport> reports_;
   uint64_t report_head_ = 0;
   uint64_t report_tail_ = 0;

@@ -30,6 +30,7 @@ struct OpsThreadOptions {
   size_t max_batch_events = 1024;
   std::chrono::milliseconds max_batch_delay{50};  // the longest an event waits for its commit
   std::chrono::milliseconds idle_poll{2};
+  int cpu = -1;  // >= 0: start() pins the ops thread to this CPU (--pin ops=N); -1: unpinned
 };
 
 struct OpsThreadCounters {
@@ -55,6 +56,8 @@ class OpsThread {
   // Before start(): set the observer (alerts).
   void set_observer(Observer observer) { observer_ = std::move(observer); }
 
+  // Starts the thread; pinned first if options.cpu >= 0. Throws std::runtime_error (the thread
+  // is stopped) when it cannot pin: "ops thread: cannot pin to cpu N: ...".
   void start();
   // Drains the queue, commits, joins. Idempotent.
   void stop();

@@ -19,8 +19,10 @@
 #include "pmx/engine/app/live_gate.h"
 #include "pmx/engine/app/loop_plan.h"
 #include "pmx/engine/app/reconciliation.h"
+#include "pmx/engine/app/stage_options.h"
 #include "pmx/engine/engine_rings.h"
 #include "pmx/engine/gateway_stage.h"
+#include "pmx/engine/recording_backend.h"
 #include "pmx/engine/stage_runner.h"
 #include "pmx/engine/strategy_engine.h"
 #include "pmx/engine/strategy_stage.h"
@@ -37,6 +39,7 @@
 #include "pmx/persist/ops_queue.h"
 #include "pmx/persist/ops_thread.h"
 #include "pmx/persist/recovery.h"
+#include "pmx/persist/run_epoch.h"
 #include "pmx/shm/segment.h"
 #include "pmx/strategy/cross_venue_mapping.h"
 
@@ -252,6 +255,7 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
   say("reconciliation with the paper venue: {}", reconciliation.summary());
   recovered.open_positions = load_recovery_state(db).open_positions;
   const uint64_t first_id = first_intent_id(db);
+  const uint64_t run_epoch = begin_run(db);  // the stage's closes and the gateway's unwinds fold it in
   upsert_markets(db, market_rows(universe), start);
   // The whole universe (ticks, fees, events, strikes) beside the database: pmx-backtest replays
   // this session's captures against exactly these markets (--universe).
@@ -266,7 +270,9 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
     const MarketInfo* m = universe.market(id);
     return m != nullptr ? InstrumentName{m->venue, m->key} : InstrumentName{};
   };
-  OpsThread ops_thread(ops, db, namer, &ids);
+  OpsThreadOptions ops_options;
+  ops_options.cpu = config.engine.pin.cpu_for(PinRole::ops);  // --pin ops=N; start() refuses a bad CPU
+  OpsThread ops_thread(ops, db, namer, &ids, ops_options);
   std::unique_ptr<WebhookSender> alerts;
   std::optional<AlertComposer> composer;
   if (!config.alerts.discord_webhook_url.empty()) {
@@ -296,6 +302,7 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
       recovered.open_positions.size() - static_cast<size_t>(unplaced),
       unplaced > 0 ? fmt::format(" ({} not in today's markets)", unplaced) : std::string(),
       reconciliation.orders_closed, first_id);
+  say("run {} of this database", run_epoch);
 
   EngineRings rings;
   PaperExchangeOptions paper_options;
@@ -306,13 +313,10 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
   PaperExchange paper(universe, paper_options);
   OrderGatewayOptions gateway_options;
   gateway_options.route = RouteOptions::from(config.execution);
-  OrderGateway<PaperExchange> gateway(paper, universe, gateway_options);
+  RecordingBackend<PaperExchange> recording(paper, gateway_options.max_parents);
+  OrderGateway<RecordingBackend<PaperExchange>> gateway(recording, universe, gateway_options);
 
-  StrategyStageOptions strategy_options;
-  strategy_options.daily_snapshot_hour_utc = config.alerts.daily_summary_hour_utc;
-  strategy_options.control.config = config;
-  strategy_options.control.allow_live = false;
-  strategy_options.control.status.mode = shm::TradingMode::paper;
+  StrategyStageOptions strategy_options = strategy_stage_options(config, run_epoch);
   if (recovered.trading_halted) {
     strategy_options.control.status.halted = 1;
     strategy_options.control.status.halted_since_ns = start.ns;
@@ -321,7 +325,8 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
                                                                : recovered.halt_reason);
   }
   StrategyStage strategy(engine, rings, universe, &shm, &ops, strategy_options);
-  GatewayStage<PaperExchange> gateway_stage(gateway, paper, rings, &shm, &ops, &ids);
+  GatewayStage<RecordingBackend<PaperExchange>> gateway_stage(gateway, recording, rings, &shm, &ops, &ids,
+                                                              gateway_stage_options(run_epoch));
 
   // ---- feeds ----
   std::optional<gateway::KalshiSigner> kalshi_signer;

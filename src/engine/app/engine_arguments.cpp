@@ -15,7 +15,8 @@ void add_engine_options(CLI::App& app, EngineArguments& a) {
   add_pin_option(app, a.pin_spec)
       ->description(
           "Pin stages to CPUs, e.g. feed=0,strategy=0,gateway=1: stages on one CPU share one loop thread "
-          "(roles feed, feed.kalshi, feed.polymarket, strategy, gateway, ops; default: engine.pin, and "
+          "(roles feed, feed.kalshi, feed.polymarket, strategy, gateway, ops = the database writer thread; "
+          "default: engine.pin, and "
           "engine.thread_layout groups unpinned stages)");
   app.add_flag("--live", a.live,
                "Trade real money: needs engine.mode = live (or DRY_RUN=false) and every enabled venue's "

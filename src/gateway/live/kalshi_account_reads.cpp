@@ -22,13 +22,6 @@ bool read_cursor(simdjson::dom::object root, std::string& cursor, std::string_vi
   return true;
 }
 
-bool array_field(simdjson::dom::object root, std::string_view key, simdjson::dom::array& out,
-                 std::string_view where, ReadError& error) {
-  if (root.at_key(key).get_array().get(out) == simdjson::SUCCESS) return true;
-  error.message = std::string(where) + ": no array " + std::string(key);
-  return false;
-}
-
 }  // namespace
 
 ReadError parse_kalshi_positions(std::string_view body, std::vector<VenuePosition>& out,
@@ -36,13 +29,10 @@ ReadError parse_kalshi_positions(std::string_view body, std::vector<VenuePositio
   constexpr std::string_view kWhere = "kalshi GET /portfolio/positions";
   ReadError error;
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
   simdjson::dom::object root;
   simdjson::dom::array positions;
-  if (!json::parse(parser, body, doc, kWhere, error)) return error;
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return ReadError{std::string(kWhere) + ": not an object"};
-  if (!array_field(root, "market_positions", positions, kWhere, error)) return error;
+  if (!json::parse_object(parser, body, root, kWhere, error)) return error;
+  if (!json::array(root, "market_positions", positions, kWhere, error)) return error;
   for (simdjson::dom::element e : positions) {
     simdjson::dom::object p;
     if (e.get_object().get(p) != simdjson::SUCCESS)
@@ -72,13 +62,10 @@ ReadError parse_kalshi_orders(std::string_view body, std::vector<RestingOrder>& 
   constexpr std::string_view kWhere = "kalshi GET /portfolio/orders";
   ReadError error;
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
   simdjson::dom::object root;
   simdjson::dom::array orders;
-  if (!json::parse(parser, body, doc, kWhere, error)) return error;
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return ReadError{std::string(kWhere) + ": not an object"};
-  if (!array_field(root, "orders", orders, kWhere, error)) return error;
+  if (!json::parse_object(parser, body, root, kWhere, error)) return error;
+  if (!json::array(root, "orders", orders, kWhere, error)) return error;
   for (simdjson::dom::element e : orders) {
     simdjson::dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS)
@@ -115,11 +102,8 @@ ReadError parse_kalshi_balance(std::string_view body, Money& out) {
   constexpr std::string_view kWhere = "kalshi GET /portfolio/balance";
   ReadError error;
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
   simdjson::dom::object root;
-  if (!json::parse(parser, body, doc, kWhere, error)) return error;
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return ReadError{std::string(kWhere) + ": not an object"};
+  if (!json::parse_object(parser, body, root, kWhere, error)) return error;
   std::string_view dollars;
   if (!json::text(root, "balance_dollars", dollars, kWhere, error)) return error;
   if (!dollars.empty()) {
@@ -167,11 +151,7 @@ void fetch_pages(net::HttpClient& http, std::string_view api_base, const KalshiS
     const net::HttpResult r = http.get(url, {{std::string(kKalshiAccessKeyHeader), h.key},
                                              {std::string(kKalshiAccessTimestampHeader), h.timestamp},
                                              {std::string(kKalshiAccessSignatureHeader), h.signature}});
-    if (!r.ok()) throw std::runtime_error("kalshi GET " + path + ": " + r.message);
-    if (r.response.status != 200)
-      throw std::runtime_error("kalshi GET " + path + ": HTTP " + std::to_string(r.response.status) + " " +
-                               r.response.body.substr(0, 200));
-    const ReadError e = parse_page(r.response.body, cursor);
+    const ReadError e = parse_page(json::ok_body(r, "kalshi GET " + path), cursor);
     if (!e.ok()) throw std::runtime_error(e.message);
     if (cursor.empty()) return;
   }

@@ -1,16 +1,8 @@
 #include "pmx/gateway/live/kalshi_messages.h"
 
-#include <cstring>
-#include <new>
-#include <vector>
-
-#include <simdjson.h>
-
-#include "pmx/core/decimal.h"
+#include "ondemand_message.h"
 
 namespace pmx::gateway {
-
-namespace od = simdjson::ondemand;
 
 std::string_view to_string(KalshiParseError e) noexcept {
   constexpr std::string_view kNames[] = {"ok",        "too_large", "invalid_json", "missing_field",
@@ -18,49 +10,10 @@ std::string_view to_string(KalshiParseError e) noexcept {
   return kNames[static_cast<int>(e)];
 }
 
-namespace {
+using namespace ondemand_message;
 
-bool read_text(od::value& v, std::string_view& out) noexcept {
-  return v.get_string().get(out) == simdjson::SUCCESS;
-}
-bool read_qty(od::value& v, Qty& out) noexcept {
-  std::string_view s;
-  return read_text(v, s) && parse_qty(s, out) == DecimalError::ok;
-}
-bool read_price(od::value& v, Price& out) noexcept {
-  std::string_view s;
-  return read_text(v, s) && parse_price(s, out) == DecimalError::ok;
-}
-bool read_money(od::value& v, Money& out) noexcept {
-  std::string_view s;
-  return read_text(v, s) && parse_money(s, out) == DecimalError::ok;
-}
-
-bool is_null(od::value& v) noexcept {
-  bool null = false;
-  return v.is_null().get(null) == simdjson::SUCCESS && null;
-}
-
-}  // namespace
-
-struct KalshiMessageParser::Impl {
-  explicit Impl(size_t max) : buffer(max + simdjson::SIMDJSON_PADDING) {
-    if (parser.allocate(max) != simdjson::SUCCESS) throw std::bad_alloc();
-  }
-
-  // Copies `json` into the padded buffer and opens it as an object.
-  KalshiParseError open(std::string_view json, od::object& obj) noexcept {
-    if (json.size() + simdjson::SIMDJSON_PADDING > buffer.size()) return KalshiParseError::too_large;
-    std::memcpy(buffer.data(), json.data(), json.size());
-    if (parser.iterate(buffer.data(), json.size(), buffer.size()).get(doc))
-      return KalshiParseError::invalid_json;
-    if (doc.get_object().get(obj)) return KalshiParseError::invalid_json;
-    return KalshiParseError::ok;
-  }
-
-  std::vector<char> buffer;
-  od::parser parser;
-  od::document doc;
+struct KalshiMessageParser::Impl : PaddedMessage {
+  using PaddedMessage::PaddedMessage;
 };
 
 KalshiMessageParser::KalshiMessageParser(size_t max_message_bytes)
@@ -69,7 +22,7 @@ KalshiMessageParser::~KalshiMessageParser() = default;
 
 KalshiParseError KalshiMessageParser::order_answer(std::string_view json, KalshiOrderAnswer& out) noexcept {
   od::object obj;
-  if (const auto e = impl_->open(json, obj); e != KalshiParseError::ok) return e;
+  if (const auto e = impl_->open_object<KalshiParseError>(json, obj); e != KalshiParseError::ok) return e;
   out = KalshiOrderAnswer{};
   bool has_id = false, has_fill = false, has_remaining = false;
   for (auto field : obj) {
@@ -98,7 +51,7 @@ KalshiParseError KalshiMessageParser::order_answer(std::string_view json, Kalshi
 
 KalshiParseError KalshiMessageParser::cancel_answer(std::string_view json, KalshiCancelAnswer& out) noexcept {
   od::object obj;
-  if (const auto e = impl_->open(json, obj); e != KalshiParseError::ok) return e;
+  if (const auto e = impl_->open_object<KalshiParseError>(json, obj); e != KalshiParseError::ok) return e;
   out = KalshiCancelAnswer{};
   bool has_reduced = false;
   for (auto field : obj) {
@@ -120,7 +73,7 @@ KalshiParseError KalshiMessageParser::cancel_answer(std::string_view json, Kalsh
 
 KalshiParseError KalshiMessageParser::fill(std::string_view json, KalshiFill& out) noexcept {
   od::object obj;
-  if (const auto e = impl_->open(json, obj); e != KalshiParseError::ok) return e;
+  if (const auto e = impl_->open_object<KalshiParseError>(json, obj); e != KalshiParseError::ok) return e;
   out = KalshiFill{};
   bool is_fill = false, has_msg = false;
   bool has_order = false, has_price = false, has_count = false;

@@ -1,7 +1,6 @@
 #include "pmx/gateway/live/kalshi_order_session.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cstring>
 
 #include "pmx/core/decimal.h"
@@ -12,15 +11,9 @@ namespace pmx::gateway {
 
 namespace {
 
-constexpr size_t kRequestBytes = 4096;
 constexpr int64_t kNanosPerMilli = 1'000'000;
 constexpr std::string_view kFillSubscribe = R"({"id":1,"cmd":"subscribe","params":{"channels":["fill"]}})";
 constexpr std::string_view kWsPath = "/trade-api/ws/v2";
-
-uint64_t wall_ms_now() {
-  using namespace std::chrono;
-  return static_cast<uint64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-}
 
 // The serial inside a client order id of this session's epoch; 0 when it is not one.
 uint64_t serial_of_client_id(uint64_t epoch, std::string_view text) noexcept {
@@ -69,11 +62,9 @@ KalshiOrderSession::KalshiOrderSession(const MarketUniverse& universe, KalshiReq
       presign_(presign),
       options_(std::move(options)),
       books_(/*create_on_first_event=*/false),
-      table_(options_.table),
-      http_(options_.http),
-      epoch_(options_.client_id_epoch != 0 ? options_.client_id_epoch : wall_ms_now()),
-      retry_(options_.retry),
-      request_(std::make_unique<char[]>(kRequestBytes)) {
+      core_(options_.table, options_.http, options_.retry, counters_),
+      table_(core_.table()),
+      epoch_(session_epoch(options_.client_id_epoch)) {
   for (const MarketInfo& m : universe.markets()) {
     if (m.id.valid() && m.venue == Venue::kalshi) books_.ensure(m.id, m.venue, m.tick);
   }
@@ -103,7 +94,7 @@ void KalshiOrderSession::on_market_event(const MarketEvent& event, WallNanos) no
 
 void KalshiOrderSession::start(WallNanos now) noexcept {
   now_ns_ = now.ns;
-  http_.connect_all(now.ns);
+  core_.http().connect_all(now.ns);
   connect_fill_channel(now.ns);
 }
 
@@ -131,29 +122,23 @@ bool KalshiOrderSession::submit(const OrderIntent& intent, WallNanos now) noexce
     table_.reject_intent(intent, RejectReason::risk, now.ns);
     return false;
   }
-  LiveOrder* order = table_.open(intent);
-  if (order == nullptr) {
-    table_.reject_intent(intent, RejectReason::risk, now.ns);
-    return false;
-  }
-  order->order.wanted = true;
-  order->order.next_attempt_ns = now.ns;
+  LiveOrder* order = core_.open(intent, now.ns);
+  if (order == nullptr) return false;
+  OrderSessionCore::want_order(*order, now.ns);
   send_order(*order, now.ns);
   return true;
 }
 
 bool KalshiOrderSession::cancel(uint64_t intent_id, WallNanos now) noexcept {
   now_ns_ = now.ns;
-  LiveOrder* order = table_.by_intent(intent_id);
-  if (order == nullptr || order->final_known || order->cancel.wanted || order->cancel.in_flight) return false;
-  order->cancel.wanted = true;
-  order->cancel.next_attempt_ns = now.ns;
+  LiveOrder* order = core_.want_cancel(intent_id, now.ns);
+  if (order == nullptr) return false;
   send_cancel(*order, now.ns);  // waits for the order id if the order's answer is not in yet
   return true;
 }
 
 void KalshiOrderSession::send_order(LiveOrder& order, int64_t now_ns) noexcept {
-  if (!retry_.due(order.order, now_ns)) return;
+  if (!core_.order_due(order, now_ns)) return;
   const MarketInfo* market = universe_.market(order.intent.instrument);
   char client_id[36];
   format_client_order_id(epoch_, order.serial, client_id);
@@ -167,7 +152,7 @@ void KalshiOrderSession::send_order(LiveOrder& order, int64_t now_ns) noexcept {
   body.tif = order.intent.tif;
   body.self_trade_prevention = options_.self_trade_prevention;
   body.reduce_only = (order.intent.flags & kIntentReduceOnly) != 0;
-  const std::span<char> out(request_.get(), kRequestBytes);
+  const std::span<char> out = core_.request_buffer();
   const int64_t ts_ms = now_ns / kNanosPerMilli;
   const PresignedSignature* presigned = presign_ != nullptr ? presign_->take(ts_ms) : nullptr;
   RequestResult built;
@@ -177,78 +162,34 @@ void KalshiOrderSession::send_order(LiveOrder& order, int64_t now_ns) noexcept {
     if (presign_ != nullptr) ++counters_.presign_misses;
     built = builder_.create_order_signed_inline(body, signer_, ts_ms, out);
   }
-  if (!built.ok()) {
-    ++counters_.build_errors;
-    table_.reject(order, RejectReason::risk, now_ns);
-    return;
-  }
-  if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::order),
-                    retry_.deadline(now_ns))) {
-    if (!retry_.not_queued(order.order, now_ns)) table_.fail(order, RejectReason::risk, now_ns);
-    return;
-  }
-  ++counters_.orders_sent;
-  retry_.sent(order.order);
+  core_.send_order(order, built, now_ns);
 }
 
 void KalshiOrderSession::send_cancel(LiveOrder& order, int64_t now_ns) noexcept {
-  if (order.venue_id.empty() || !retry_.due(order.cancel, now_ns)) return;
-  const RequestResult built = builder_.cancel_order(order.venue_id.view(), signer_, now_ns / kNanosPerMilli,
-                                                    {request_.get(), kRequestBytes});
-  if (!built.ok()) {
-    ++counters_.build_errors;
-    ++counters_.cancels_dropped;
-    order.cancel.wanted = false;
-    return;
-  }
-  if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::cancel),
-                    retry_.deadline(now_ns))) {
-    if (!retry_.not_queued(order.cancel, now_ns)) ++counters_.cancels_dropped;
-    return;
-  }
-  ++counters_.cancels_sent;
-  retry_.sent(order.cancel);
+  if (!core_.cancel_due(order, now_ns)) return;
+  core_.send_cancel(
+      order,
+      builder_.cancel_order(order.venue_id.view(), signer_, now_ns / kNanosPerMilli, core_.request_buffer()),
+      now_ns);
 }
 
 void KalshiOrderSession::pump(WallNanos now) noexcept {
   now_ns_ = now.ns;
-  http_.poll(now.ns, [this](const HttpCompletion& c) { on_completion(c); });
+  core_.poll_answers(
+      now.ns, [this](LiveOrder& o, const HttpCompletion& c) { on_order_answer(o, c); },
+      [this](LiveOrder& o, const HttpCompletion& c) { on_cancel_answer(o, c); });
   if (ws_) {
     ws_->poll();
     if (ws_down_ && now.ns >= ws_retry_at_) connect_fill_channel(now.ns);
   }
-  table_.for_each_open([&](LiveOrder& o) {
-    if (o.order.wanted) send_order(o, now.ns);
-    if (o.cancel.wanted) send_cancel(o, now.ns);
-  });
-  table_.expire(now.ns);
+  core_.resend_due(
+      now.ns, [&](LiveOrder& o) { send_order(o, now.ns); }, [&](LiveOrder& o) { send_cancel(o, now.ns); });
   if (presign_ != nullptr) presign_->release_stale(now.ns / kNanosPerMilli);
-}
-
-void KalshiOrderSession::on_completion(const HttpCompletion& c) noexcept {
-  LiveOrder* order = table_.by_serial(c.tag >> 1);
-  if (order == nullptr) return;  // the order ended meanwhile (e.g. a fill completed it)
-  if ((c.tag & 1) == static_cast<uint64_t>(Kind::order)) {
-    on_order_answer(*order, c);
-  } else {
-    on_cancel_answer(*order, c);
-  }
 }
 
 void KalshiOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
   const int64_t now = now_ns_;
-  switch (retry_.on_completion(order.order, c, now)) {
-    case RetryVerdict::answered:
-      break;
-    case RetryVerdict::retry:
-      return;
-    case RetryVerdict::give_up_rate_limited:
-      return table_.reject(order, RejectReason::rate_limited, now);
-    case RetryVerdict::give_up_venue:
-      return table_.fail(order, RejectReason::venue, now);
-    case RetryVerdict::give_up_no_answer:
-      return table_.fail(order, RejectReason::timeout, now);
-  }
+  if (!core_.order_answered(order, c, now)) return;
   const bool resent = order.order.errors > 0 || order.order.rate_limited > 0;
   if (c.status == 409 && resent) {  // the earlier attempt arrived: the order exists
     table_.accept(order, now);
@@ -287,12 +228,7 @@ void KalshiOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion&
 
 void KalshiOrderSession::on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
   const int64_t now = now_ns_;
-  const RetryVerdict verdict = retry_.on_completion(order.cancel, c, now);
-  if (verdict == RetryVerdict::retry) return;
-  if (verdict != RetryVerdict::answered) {
-    ++counters_.cancels_dropped;
-    return;
-  }
+  if (!core_.cancel_answered(order, c, now)) return;
   if (c.status == 404) {  // no longer resting: filled or already cancelled; the channel tells
     table_.finish(order, order.intent.qty, false, now);
     return;

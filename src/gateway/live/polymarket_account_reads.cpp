@@ -16,14 +16,10 @@ ReadError parse_polymarket_orders(std::string_view body, std::vector<RestingOrde
   constexpr std::string_view kWhere = "polymarket GET /data/orders";
   ReadError error;
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
   simdjson::dom::object root;
   simdjson::dom::array orders;
-  if (!json::parse(parser, body, doc, kWhere, error)) return error;
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return ReadError{std::string(kWhere) + ": not an object"};
-  if (root.at_key("data").get_array().get(orders) != simdjson::SUCCESS)
-    return ReadError{std::string(kWhere) + ": no array data"};
+  if (!json::parse_object(parser, body, root, kWhere, error)) return error;
+  if (!json::array(root, "data", orders, kWhere, error)) return error;
   for (simdjson::dom::element e : orders) {
     simdjson::dom::object o;
     if (e.get_object().get(o) != simdjson::SUCCESS)
@@ -59,11 +55,8 @@ ReadError parse_polymarket_balance(std::string_view body, int64_t& base_units) {
   constexpr std::string_view kWhere = "polymarket GET /balance-allowance";
   ReadError error;
   simdjson::dom::parser parser;
-  simdjson::dom::element doc;
   simdjson::dom::object root;
-  if (!json::parse(parser, body, doc, kWhere, error)) return error;
-  if (doc.get_object().get(root) != simdjson::SUCCESS)
-    return ReadError{std::string(kWhere) + ": not an object"};
+  if (!json::parse_object(parser, body, root, kWhere, error)) return error;
   std::string_view text;
   if (!json::text(root, "balance", text, kWhere, error)) return error;
   if (text.empty()) return ReadError{std::string(kWhere) + ": no balance"};
@@ -90,11 +83,7 @@ std::string get(net::HttpClient& http, std::string_view origin, PolymarketHmac& 
                                            {"POLY_TIMESTAMP", std::to_string(ts)},
                                            {"POLY_API_KEY", auth.api_key},
                                            {"POLY_PASSPHRASE", auth.passphrase}});
-  if (!r.ok()) throw std::runtime_error("polymarket GET " + std::string(path) + ": " + r.message);
-  if (r.response.status != 200)
-    throw std::runtime_error("polymarket GET " + std::string(path) + ": HTTP " +
-                             std::to_string(r.response.status) + " " + r.response.body.substr(0, 200));
-  return r.response.body;
+  return json::ok_body(r, "polymarket GET " + std::string(path));
 }
 
 }  // namespace

@@ -1,31 +1,13 @@
 #include "pmx/gateway/live/polymarket_messages.h"
 
-#include <cstring>
-#include <new>
-#include <vector>
-
-#include <simdjson.h>
-
-#include "pmx/core/decimal.h"
+#include "ondemand_message.h"
 
 namespace pmx::gateway {
 
-namespace od = simdjson::ondemand;
+using namespace ondemand_message;
 using E = PolymarketParseError;
 
 namespace {
-
-bool read_text(od::value& v, std::string_view& out) noexcept {
-  return v.get_string().get(out) == simdjson::SUCCESS;
-}
-bool read_qty(od::value& v, Qty& out) noexcept {
-  std::string_view s;
-  return read_text(v, s) && parse_qty(s, out) == DecimalError::ok;
-}
-bool read_price(od::value& v, Price& out) noexcept {
-  std::string_view s;
-  return read_text(v, s) && parse_price(s, out) == DecimalError::ok;
-}
 
 // A trade or order event object; `kind` 1 = trade, 2 = order, 0 = other.
 E read_event(od::object& obj, int& kind, PolymarketTradeEvent& trade, PolymarketOrderEvent& order) noexcept {
@@ -99,19 +81,8 @@ E read_event(od::object& obj, int& kind, PolymarketTradeEvent& trade, Polymarket
 
 }  // namespace
 
-struct PolymarketMessageParser::Impl {
-  explicit Impl(size_t max) : buffer(max + simdjson::SIMDJSON_PADDING) {
-    if (parser.allocate(max) != simdjson::SUCCESS) throw std::bad_alloc();
-  }
-  E open(std::string_view json) noexcept {
-    if (json.size() + simdjson::SIMDJSON_PADDING > buffer.size()) return E::too_large;
-    std::memcpy(buffer.data(), json.data(), json.size());
-    if (parser.iterate(buffer.data(), json.size(), buffer.size()).get(doc)) return E::invalid_json;
-    return E::ok;
-  }
-  std::vector<char> buffer;
-  od::parser parser;
-  od::document doc;
+struct PolymarketMessageParser::Impl : PaddedMessage {
+  using PaddedMessage::PaddedMessage;
   PolymarketTradeEvent trade;
   PolymarketOrderEvent order;
 };
@@ -122,9 +93,8 @@ PolymarketMessageParser::~PolymarketMessageParser() = default;
 
 PolymarketParseError PolymarketMessageParser::order_answer(std::string_view json,
                                                            PolymarketOrderAnswer& out) noexcept {
-  if (const E e = impl_->open(json); e != E::ok) return e;
   od::object obj;
-  if (impl_->doc.get_object().get(obj)) return E::invalid_json;
+  if (const E e = impl_->open_object<E>(json, obj); e != E::ok) return e;
   out = PolymarketOrderAnswer{};
   bool has_success = false;
   for (auto field : obj) {
@@ -156,9 +126,8 @@ PolymarketParseError PolymarketMessageParser::order_answer(std::string_view json
 
 PolymarketParseError PolymarketMessageParser::cancel_answer(std::string_view json,
                                                             PolymarketCancelAnswer& out) noexcept {
-  if (const E e = impl_->open(json); e != E::ok) return e;
   od::object obj;
-  if (impl_->doc.get_object().get(obj)) return E::invalid_json;
+  if (const E e = impl_->open_object<E>(json, obj); e != E::ok) return e;
   out = PolymarketCancelAnswer{};
   bool seen = false;
   for (auto field : obj) {
@@ -191,7 +160,7 @@ PolymarketParseError PolymarketMessageParser::cancel_answer(std::string_view jso
 PolymarketParseError PolymarketMessageParser::each_event_impl(std::string_view json, TradeFn trade_fn,
                                                               void* trade_ctx, OrderFn order_fn,
                                                               void* order_ctx) noexcept {
-  if (const E e = impl_->open(json); e != E::ok) return e;
+  if (const E e = impl_->open<E>(json); e != E::ok) return e;
   auto visit = [&](od::object& obj) {
     int kind = 0;
     const E e = read_event(obj, kind, impl_->trade, impl_->order);
@@ -201,15 +170,15 @@ PolymarketParseError PolymarketMessageParser::each_event_impl(std::string_view j
     return E::ok;
   };
   od::json_type type;
-  if (impl_->doc.type().get(type)) return E::invalid_json;
+  if (impl_->doc().type().get(type)) return E::invalid_json;
   if (type == od::json_type::object) {
     od::object obj;
-    if (impl_->doc.get_object().get(obj)) return E::invalid_json;
+    if (impl_->doc().get_object().get(obj)) return E::invalid_json;
     return visit(obj);
   }
   if (type != od::json_type::array) return E::invalid_json;
   od::array events;
-  if (impl_->doc.get_array().get(events)) return E::invalid_json;
+  if (impl_->doc().get_array().get(events)) return E::invalid_json;
   for (auto element : events) {
     od::object obj;
     if (element.get_object().get(obj)) return E::bad_value;

@@ -11,16 +11,10 @@ namespace pmx::gateway {
 
 namespace {
 
-constexpr size_t kRequestBytes = 4096;
 constexpr int64_t kNanosPerMilli = 1'000'000;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr uint64_t kMaxJsonSafeInteger = (uint64_t{1} << 53) - 1;  // the salt travels as a JSON number
 constexpr int64_t kShareStep = Qty::kUnitsPerContract / 100;       // the venue's size step: 0.01 share
-
-uint64_t wall_ms_now() {
-  using namespace std::chrono;
-  return static_cast<uint64_t>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-}
 
 PolymarketOrderType order_type(TimeInForce tif) noexcept {
   switch (tif) {
@@ -70,14 +64,12 @@ PolymarketOrderSession::PolymarketOrderSession(const MarketUniverse& universe,
       options_(std::move(options)),
       tokens_(universe.markets().size()),
       books_(/*create_on_first_event=*/false),
-      table_(options_.table),
-      http_(options_.http),
-      retry_(options_.retry),
+      core_(options_.table, options_.http, options_.retry, counters_),
+      table_(core_.table()),
       ledger_(options_.trade_ledger),
       failures_(std::max<uint32_t>(options_.settlement_failures, 1)),
       subscribe_(user_subscribe_message(universe, builder_.account(), options_.api_secret)),
-      salt_mix_(SlotIndex::hash_id(options_.salt_epoch != 0 ? options_.salt_epoch : wall_ms_now())),
-      request_(std::make_unique<char[]>(kRequestBytes)) {
+      salt_mix_(SlotIndex::hash_id(session_epoch(options_.salt_epoch))) {
   for (const MarketInfo& m : universe.markets()) {
     if (!m.id.valid() || m.venue != Venue::polymarket) continue;
     books_.ensure(m.id, m.venue, m.tick);
@@ -115,7 +107,7 @@ void PolymarketOrderSession::on_market_event(const MarketEvent& event, WallNanos
 
 void PolymarketOrderSession::start(WallNanos now) noexcept {
   now_ns_ = now.ns;
-  http_.connect_all(now.ns);
+  core_.http().connect_all(now.ns);
   connect_user_channel(now.ns);
 }
 
@@ -158,11 +150,8 @@ bool PolymarketOrderSession::build(const LiveOrder& o, BuiltOrder& out) noexcept
 
 bool PolymarketOrderSession::submit(const OrderIntent& intent, WallNanos now) noexcept {
   now_ns_ = now.ns;
-  LiveOrder* order = table_.open(intent);
-  if (order == nullptr) {
-    table_.reject_intent(intent, RejectReason::risk, now.ns);
-    return false;
-  }
+  LiveOrder* order = core_.open(intent, now.ns);
+  if (order == nullptr) return false;
   // The signed order's identity, fixed now: every resend signs the identical order.
   order->signed_salt = (salt_mix_ ^ order->serial) & kMaxJsonSafeInteger;
   order->signed_timestamp_ms = now.ns / kNanosPerMilli;
@@ -172,68 +161,44 @@ bool PolymarketOrderSession::submit(const OrderIntent& intent, WallNanos now) no
     table_.reject(*order, RejectReason::risk, now.ns);
     return false;
   }
-  order->order.wanted = true;
-  order->order.next_attempt_ns = now.ns;
+  OrderSessionCore::want_order(*order, now.ns);
   send_order(*order, now.ns);
   return true;
 }
 
 bool PolymarketOrderSession::cancel(uint64_t intent_id, WallNanos now) noexcept {
   now_ns_ = now.ns;
-  LiveOrder* order = table_.by_intent(intent_id);
-  if (order == nullptr || order->final_known || order->cancel.wanted || order->cancel.in_flight) return false;
-  order->cancel.wanted = true;
-  order->cancel.next_attempt_ns = now.ns;
+  LiveOrder* order = core_.want_cancel(intent_id, now.ns);
+  if (order == nullptr) return false;
   send_cancel(*order, now.ns);  // waits for the order id if the order's answer is not in yet
   return true;
 }
 
 void PolymarketOrderSession::send_order(LiveOrder& order, int64_t now_ns) noexcept {
-  if (!retry_.due(order.order, now_ns)) return;
+  if (!core_.order_due(order, now_ns)) return;
   BuiltOrder b;
   RequestResult built;
   if (build(order, b)) {
     built = b.builder->post_order(b.order, b.type, /*post_only=*/false, now_ns / kNanosPerSecond,
-                                  std::span<char>(request_.get(), kRequestBytes));
+                                  core_.request_buffer());
   } else {
     built.error = GatewayError::bad_size;
   }
-  if (!built.ok()) {
-    ++counters_.build_errors;
-    table_.reject(order, RejectReason::risk, now_ns);
-    return;
-  }
-  if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::order),
-                    retry_.deadline(now_ns))) {
-    if (!retry_.not_queued(order.order, now_ns)) table_.fail(order, RejectReason::risk, now_ns);
-    return;
-  }
-  ++counters_.orders_sent;
-  retry_.sent(order.order);
+  core_.send_order(order, built, now_ns);
 }
 
 void PolymarketOrderSession::send_cancel(LiveOrder& order, int64_t now_ns) noexcept {
-  if (order.venue_id.empty() || !retry_.due(order.cancel, now_ns)) return;
-  const RequestResult built = builder_.cancel_order(order.venue_id.view(), now_ns / kNanosPerSecond,
-                                                    std::span<char>(request_.get(), kRequestBytes));
-  if (!built.ok()) {
-    ++counters_.build_errors;
-    ++counters_.cancels_dropped;
-    order.cancel.wanted = false;
-    return;
-  }
-  if (!http_.submit(HttpPriority::order, {request_.get(), built.size}, tag_of(order.serial, Kind::cancel),
-                    retry_.deadline(now_ns))) {
-    if (!retry_.not_queued(order.cancel, now_ns)) ++counters_.cancels_dropped;
-    return;
-  }
-  ++counters_.cancels_sent;
-  retry_.sent(order.cancel);
+  if (!core_.cancel_due(order, now_ns)) return;
+  core_.send_cancel(
+      order, builder_.cancel_order(order.venue_id.view(), now_ns / kNanosPerSecond, core_.request_buffer()),
+      now_ns);
 }
 
 void PolymarketOrderSession::pump(WallNanos now) noexcept {
   now_ns_ = now.ns;
-  http_.poll(now.ns, [this](const HttpCompletion& c) { on_completion(c); });
+  core_.poll_answers(
+      now.ns, [this](LiveOrder& o, const HttpCompletion& c) { on_order_answer(o, c); },
+      [this](LiveOrder& o, const HttpCompletion& c) { on_cancel_answer(o, c); });
   if (ws_) {
     ws_->poll();
     if (ws_down_ && now.ns >= ws_retry_at_) connect_user_channel(now.ns);
@@ -242,21 +207,8 @@ void PolymarketOrderSession::pump(WallNanos now) noexcept {
       next_ping_ns_ = now.ns + options_.ping_interval_ns;
     }
   }
-  table_.for_each_open([&](LiveOrder& o) {
-    if (o.order.wanted) send_order(o, now.ns);
-    if (o.cancel.wanted) send_cancel(o, now.ns);
-  });
-  table_.expire(now.ns);
-}
-
-void PolymarketOrderSession::on_completion(const HttpCompletion& c) noexcept {
-  LiveOrder* order = table_.by_serial(c.tag >> 1);
-  if (order == nullptr) return;  // the order ended meanwhile (e.g. the channel's fills completed it)
-  if ((c.tag & 1) == static_cast<uint64_t>(Kind::order)) {
-    on_order_answer(*order, c);
-  } else {
-    on_cancel_answer(*order, c);
-  }
+  core_.resend_due(
+      now.ns, [&](LiveOrder& o) { send_order(o, now.ns); }, [&](LiveOrder& o) { send_cancel(o, now.ns); });
 }
 
 // The order may exist at the venue without an answer that says so: accepted under its own hash,
@@ -279,18 +231,7 @@ void PolymarketOrderSession::accept_unanswered(LiveOrder& order, int64_t now_ns)
 
 void PolymarketOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
   const int64_t now = now_ns_;
-  switch (retry_.on_completion(order.order, c, now)) {
-    case RetryVerdict::answered:
-      break;
-    case RetryVerdict::retry:
-      return;
-    case RetryVerdict::give_up_rate_limited:
-      return table_.reject(order, RejectReason::rate_limited, now);
-    case RetryVerdict::give_up_venue:
-      return table_.fail(order, RejectReason::venue, now);
-    case RetryVerdict::give_up_no_answer:
-      return table_.fail(order, RejectReason::timeout, now);
-  }
+  if (!core_.order_answered(order, c, now)) return;
   const bool ok_status = c.status >= 200 && c.status < 300;
   PolymarketOrderAnswer answer;
   const bool parsed = parser_.order_answer(c.body, answer) == PolymarketParseError::ok;
@@ -331,9 +272,8 @@ void PolymarketOrderSession::on_order_answer(LiveOrder& order, const HttpComplet
 
 void PolymarketOrderSession::on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
   const int64_t now = now_ns_;
-  const RetryVerdict verdict = retry_.on_completion(order.cancel, c, now);
-  if (verdict == RetryVerdict::retry) return;
-  if (verdict != RetryVerdict::answered || c.status < 200 || c.status >= 300) {
+  if (!core_.cancel_answered(order, c, now)) return;
+  if (c.status < 200 || c.status >= 300) {
     ++counters_.cancels_dropped;
     return;
   }

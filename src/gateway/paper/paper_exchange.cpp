@@ -20,6 +20,9 @@ PaperExchange::PaperExchange(const MarketUniverse& universe, PaperExchangeOption
       options_(options),
       books_(/*create_on_first_event=*/false),
       orders_(options.max_open_orders),
+      open_(options.max_open_orders),
+      resting_(options.max_open_orders),
+      due_(options.max_open_orders),
       reports_(size_t{options.max_open_orders} * 16 + 64),
       rng_state_(options.seed) {
   for (const MarketInfo& m : universe.markets()) {
@@ -53,47 +56,57 @@ bool PaperExchange::submit(const OrderIntent& intent, WallNanos now) noexcept {
     report(rejected, ExecType::rejected, RejectReason::venue, Price{}, Qty{}, Money{}, Liquidity::taker, now);
     return false;
   }
-  Order& order = orders_[free_slots_.back()];
+  const uint32_t slot = free_slots_.back();
   free_slots_.pop_back();
+  Order& order = orders_[slot];
   order = Order{};
   order.intent = intent;
   order.stage = Stage::in_flight;
   order.arrival = WallNanos{now.ns + latency()};
   ++open_count_;
+  open_.insert(slot);
+  schedule(order);
   return true;
 }
 
 bool PaperExchange::cancel(uint64_t intent_id, WallNanos now) noexcept {
-  for (Order& order : orders_) {
-    if (order.stage != Stage::free && order.intent.intent_id == intent_id) {
+  for (uint32_t slot = open_.first(); slot != SlotList::kEnd; slot = open_.next(slot)) {
+    Order& order = orders_[slot];
+    if (order.intent.intent_id == intent_id) {
       if (order.cancel_at.ns == 0) order.cancel_at = WallNanos{now.ns + latency()};
+      schedule(order);
       return true;
     }
   }
   return false;
 }
 
+// The one due time of an open order: its arrival while in flight (a cancel that overtakes it is
+// judged on arrival), its cancel once resting; none otherwise.
+void PaperExchange::schedule(const Order& order) noexcept {
+  const uint32_t slot = slot_of(order);
+  if (order.stage == Stage::in_flight) {
+    due_.set(slot, order.arrival.ns);
+  } else if (order.stage == Stage::resting && order.cancel_at.ns != 0) {
+    due_.set(slot, order.cancel_at.ns);
+  } else {
+    due_.erase(slot);
+  }
+}
+
 // Due work in time order: arrivals and cancels at or before `now`, earliest first (ties by
 // slot), so reports come out as a venue would send them.
 void PaperExchange::process_due(WallNanos now) noexcept {
-  for (;;) {
-    Order* next = nullptr;
-    WallNanos next_at{INT64_MAX};
-    for (Order& order : orders_) {
-      WallNanos at{INT64_MAX};
-      if (order.stage == Stage::in_flight) at = order.arrival;
-      if (order.stage == Stage::resting && order.cancel_at.ns != 0) at = order.cancel_at;
-      if (at <= now && at < next_at) {
-        next = &order;
-        next_at = at;
-      }
-    }
-    if (next == nullptr) return;
-    if (next->stage == Stage::in_flight) {
-      arrive(*next, next_at);
+  while (!due_.empty() && due_.top_at() <= now.ns) {
+    const uint32_t slot = due_.top_slot();
+    const WallNanos at{due_.top_at()};
+    due_.erase(slot);
+    Order& order = orders_[slot];
+    if (order.stage == Stage::in_flight) {
+      arrive(order, at);  // a GTC remainder that rests is rescheduled there if a cancel waits
     } else {
       ++counters_.cancels;
-      finish(*next, ExecType::cancelled, RejectReason::none, next_at);
+      finish(order, ExecType::cancelled, RejectReason::none, at);
     }
   }
 }
@@ -151,6 +164,8 @@ void PaperExchange::arrive(Order& order, WallNanos now) noexcept {
   order.stage = Stage::resting;
   order.queue_ahead = books_.visit(
       in.instrument, [&](const auto& book) { return resting_at(book, in.outcome, in.side, in.limit_price); });
+  resting_.insert(slot_of(order));
+  schedule(order);
 }
 
 Price PaperExchange::slipped(Price price, Side side, Price limit) noexcept {
@@ -181,8 +196,12 @@ void PaperExchange::finish(Order& order, ExecType type, RejectReason reason, Wal
 }
 
 void PaperExchange::release(Order& order) noexcept {
+  const uint32_t slot = slot_of(order);
   order.stage = Stage::free;
-  free_slots_.push_back(static_cast<uint32_t>(&order - orders_.data()));
+  open_.erase(slot);
+  resting_.erase(slot);
+  due_.erase(slot);
+  free_slots_.push_back(slot);
   --open_count_;
 }
 
@@ -223,8 +242,10 @@ void PaperExchange::on_market_event(const MarketEvent& event, WallNanos now) noe
 // A trade at a resting order's price eats the queue ahead of it first, then the order (a maker
 // fill). Simplified: any trade at the price counts, whichever side the aggressor hit.
 void PaperExchange::on_trade(const MarketEvent& event, WallNanos now) noexcept {
-  for (Order& order : orders_) {
-    if (order.stage != Stage::resting || order.intent.instrument != event.instrument) continue;
+  for (uint32_t slot = resting_.first(); slot != SlotList::kEnd;) {
+    Order& order = orders_[slot];
+    slot = resting_.next(slot);  // fill() may release (and unlink) this order
+    if (order.intent.instrument != event.instrument) continue;
     if (outcome_price(order.intent.outcome, event.price) != order.intent.limit_price) continue;
     const int64_t ahead = order.queue_ahead.units - event.qty.units;
     order.queue_ahead = Qty{std::max<int64_t>(ahead, 0)};
@@ -238,8 +259,10 @@ void PaperExchange::on_trade(const MarketEvent& event, WallNanos now) noexcept {
 // offered through it.
 void PaperExchange::on_book_change(InstrumentId instrument, WallNanos now) noexcept {
   if (books_.stale(instrument)) return;
-  for (Order& order : orders_) {
-    if (order.stage != Stage::resting || order.intent.instrument != instrument) continue;
+  for (uint32_t slot = resting_.first(); slot != SlotList::kEnd;) {
+    Order& order = orders_[slot];
+    slot = resting_.next(slot);  // fill() may release (and unlink) this order
+    if (order.intent.instrument != instrument) continue;
     const OrderIntent& in = order.intent;
     const Qty offered = books_.visit(instrument, [&](const auto& book) {
       return takeable_through(book, in.outcome, in.side, in.limit_price);

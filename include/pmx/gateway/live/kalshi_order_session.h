@@ -44,6 +44,7 @@
 #include "pmx/gateway/live/http_session.h"
 #include "pmx/gateway/live/kalshi_messages.h"
 #include "pmx/gateway/live/live_order_table.h"
+#include "pmx/gateway/live/order_session_core.h"
 #include "pmx/gateway/live/retry_policy.h"
 
 namespace pmx::net {
@@ -64,17 +65,9 @@ struct KalshiOrderSessionOptions {
   KalshiSelfTradePrevention self_trade_prevention = KalshiSelfTradePrevention::taker_at_cross;
 };
 
-struct KalshiOrderSessionCounters {
-  uint64_t orders_sent = 0;  // POSTs handed to the HTTP session (resends included)
-  uint64_t cancels_sent = 0;
-  uint64_t rejected_by_venue = 0;
-  uint64_t build_errors = 0;  // the intent could not be expressed as a request
+struct KalshiOrderSessionCounters : OrderSessionCounters {
   uint64_t presign_misses = 0;
-  uint64_t parse_errors = 0;
   uint64_t fills_received = 0;
-  uint64_t cancels_dropped = 0;  // given up after retries; the order keeps working
-  uint64_t ws_connects = 0;
-  uint64_t ws_disconnects = 0;  // each one may have lost fills: reconcile
 };
 
 class KalshiOrderSession {
@@ -108,21 +101,15 @@ class KalshiOrderSession {
   static void format_client_order_id(uint64_t epoch, uint64_t serial, char* out) noexcept;
 
   const KalshiOrderSessionCounters& counters() const noexcept { return counters_; }
-  const LiveOrderTable& table() const noexcept { return table_; }
-  const HttpSession& http() const noexcept { return http_; }
-  const RetryPolicy& retry() const noexcept { return retry_; }
+  const LiveOrderTable& table() const noexcept { return core_.table(); }
+  const HttpSession& http() const noexcept { return core_.http(); }
+  const RetryPolicy& retry() const noexcept { return core_.retry(); }
   uint64_t client_id_epoch() const noexcept { return epoch_; }
 
  private:
-  enum class Kind : uint8_t { order = 0, cancel = 1 };
-  static uint64_t tag_of(uint64_t serial, Kind kind) noexcept {
-    return serial << 1 | static_cast<uint64_t>(kind);
-  }
-
   void pump(WallNanos now) noexcept;
   void send_order(LiveOrder& order, int64_t now_ns) noexcept;
   void send_cancel(LiveOrder& order, int64_t now_ns) noexcept;
-  void on_completion(const HttpCompletion& c) noexcept;
   void on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
   void on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
   void connect_fill_channel(int64_t now_ns) noexcept;
@@ -133,17 +120,15 @@ class KalshiOrderSession {
   KalshiPresignCache* presign_;
   KalshiOrderSessionOptions options_;
   BookSet books_;
-  LiveOrderTable table_;
-  HttpSession http_;
+  KalshiOrderSessionCounters counters_;
+  OrderSessionCore core_;
+  LiveOrderTable& table_;  // core_.table()
   KalshiMessageParser parser_;
   std::unique_ptr<net::WsClient> ws_;
   int64_t ws_retry_at_ = 0;
   bool ws_down_ = true;
   uint64_t epoch_;
   int64_t now_ns_ = 0;
-  RetryPolicy retry_;
-  std::unique_ptr<char[]> request_;
-  KalshiOrderSessionCounters counters_;
 };
 
 }  // namespace pmx::gateway

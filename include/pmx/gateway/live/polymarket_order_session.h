@@ -55,6 +55,7 @@
 #include "pmx/feed/market_info.h"
 #include "pmx/gateway/live/http_session.h"
 #include "pmx/gateway/live/live_order_table.h"
+#include "pmx/gateway/live/order_session_core.h"
 #include "pmx/gateway/live/polymarket_messages.h"
 #include "pmx/gateway/live/retry_policy.h"
 #include "pmx/gateway/live/trade_ledger.h"
@@ -80,21 +81,13 @@ struct PolymarketOrderSessionOptions {
   uint32_t settlement_failures = 1024;
 };
 
-struct PolymarketOrderSessionCounters {
-  uint64_t orders_sent = 0;  // POSTs handed to the HTTP session (resends included)
-  uint64_t cancels_sent = 0;
-  uint64_t rejected_by_venue = 0;
-  uint64_t build_errors = 0;  // the intent could not be expressed as an order
-  uint64_t parse_errors = 0;
+struct PolymarketOrderSessionCounters : OrderSessionCounters {
   uint64_t ambiguous_resends = 0;  // a 4xx to a resend whose first attempt may have arrived
-  uint64_t cancels_dropped = 0;    // given up after retries; the order keeps working
   uint64_t trades_received = 0;    // (trade, order) pairs of ours reported by the channel
   uint64_t fills_counted = 0;
   uint64_t repeated_statuses = 0;  // MINED, CONFIRMED... of a fill already counted
   uint64_t settlement_failures = 0;
   uint64_t failures_dropped = 0;  // settlement failure ring full (drain it)
-  uint64_t ws_connects = 0;
-  uint64_t ws_disconnects = 0;  // each one may have lost fills: reconcile
 };
 
 // A fill the venue reported (and the session counted) whose settlement then FAILED.
@@ -149,15 +142,11 @@ class PolymarketOrderSession {
   const std::string& subscribe_message() const noexcept { return subscribe_; }
 
   const PolymarketOrderSessionCounters& counters() const noexcept { return counters_; }
-  const LiveOrderTable& table() const noexcept { return table_; }
-  const HttpSession& http() const noexcept { return http_; }
-  const RetryPolicy& retry() const noexcept { return retry_; }
+  const LiveOrderTable& table() const noexcept { return core_.table(); }
+  const HttpSession& http() const noexcept { return core_.http(); }
+  const RetryPolicy& retry() const noexcept { return core_.retry(); }
 
  private:
-  enum class Kind : uint8_t { order = 0, cancel = 1 };
-  static uint64_t tag_of(uint64_t serial, Kind kind) noexcept {
-    return serial << 1 | static_cast<uint64_t>(kind);
-  }
   // What an instrument trades as: its token, tick, and the builder of its exchange.
   struct Token {
     bool valid = false;
@@ -175,7 +164,6 @@ class PolymarketOrderSession {
   void pump(WallNanos now) noexcept;
   void send_order(LiveOrder& order, int64_t now_ns) noexcept;
   void send_cancel(LiveOrder& order, int64_t now_ns) noexcept;
-  void on_completion(const HttpCompletion& c) noexcept;
   void on_order_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
   void on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept;
   void accept_unanswered(LiveOrder& order, int64_t now_ns) noexcept;
@@ -193,9 +181,9 @@ class PolymarketOrderSession {
   PolymarketOrderSessionOptions options_;
   std::vector<Token> tokens_;  // by InstrumentId
   BookSet books_;
-  LiveOrderTable table_;
-  HttpSession http_;
-  RetryPolicy retry_;
+  PolymarketOrderSessionCounters counters_;
+  OrderSessionCore core_;
+  LiveOrderTable& table_;  // core_.table()
   PolymarketMessageParser parser_;
   TradeLedger ledger_;
   std::vector<SettlementFailure> failures_;
@@ -209,8 +197,6 @@ class PolymarketOrderSession {
   bool ws_open_ = false;
   uint64_t salt_mix_;
   int64_t now_ns_ = 0;
-  std::unique_ptr<char[]> request_;
-  PolymarketOrderSessionCounters counters_;
 };
 
 }  // namespace pmx::gateway

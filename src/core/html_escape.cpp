@@ -1,6 +1,6 @@
-#include "html_escape.h"
+#include "pmx/core/html_escape.h"
 
-namespace pmx::dash {
+namespace pmx {
 
 void append_html_escaped(std::string& out, std::string_view text) {
   out.reserve(out.size() + text.size());
@@ -27,4 +27,4 @@ void append_html_escaped(std::string& out, std::string_view text) {
   }
 }
 
-}  // namespace pmx::dash
+}  // namespace pmx
