@@ -27,6 +27,13 @@ endif()
 # make. The tsan preset sets it to the modules whose code and tests run on one thread only, where
 # ThreadSanitizer has nothing to find: a new module is sanitized for threads unless listed there.
 set(PMX_TEST_SKIP_MODULES "" CACHE STRING "Modules whose tests this build skips (tsan: single-threaded ones)")
+# PMX_TEST_COMPILE_OPTIONS (a list, empty by default): extra options for the test sources only,
+# appended after the build type's flags so they win. The release, asan and tsan presets set
+# "-O1;-g1": the GoogleTest bodies are most of the build's compile time and -O2 with full debug
+# info doubles it (measured on tests/core/decimal_test.cpp: 8.9 s of CPU at -O2 -g, 4.5 s at
+# -O1 -g1), while the code under test lives in the pmx_* libraries, which keep the preset's flags.
+# Line tables (-g1) are enough for sanitizer and gdb backtraces.
+set(PMX_TEST_COMPILE_OPTIONS "" CACHE STRING "Extra compile options for test sources (presets: -O1;-g1)")
 
 function(pmx_add_module_tests module)
   # A skipped module's binary still exists as a target (its CMakeLists may add sources or
@@ -42,6 +49,7 @@ function(pmx_add_module_tests module)
     add_executable(${module}_tests ${_sources})
   endif()
   target_link_libraries(${module}_tests PRIVATE ${ARGN} GTest::gtest GTest::gtest_main pmx_warnings)
+  target_compile_options(${module}_tests PRIVATE ${PMX_TEST_COMPILE_OPTIONS})
   target_compile_definitions(${module}_tests PRIVATE
     PMX_SHARED_DATA_DIR="${PROJECT_SOURCE_DIR}/../shared/data"
     PMX_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
