@@ -212,6 +212,7 @@ TEST(KalshiOrderSession, TimeoutsEndInFailedAfterTheRetries) {
   LoopbackHttpServer server([](const ServerRequest&) { return Reply{"", false, true}; });  // never answers
   auto options = kalshi_options(server);
   options.retry.max_errors = 1;
+  options.lookup_retry.max_errors = 0;
   KalshiHarness h(server, options);
   h.session.submit(kalshi_intent(7), WallNanos{h.now});
   ASSERT_TRUE(h.drive([&] { return server.requests() == 1; }));
@@ -219,13 +220,18 @@ TEST(KalshiOrderSession, TimeoutsEndInFailedAfterTheRetries) {
   h.round();
   h.now += options.retry.retry_delay_ns;
   ASSERT_TRUE(h.drive([&] { return server.requests() == 2; }));
-  h.now += options.retry.request_timeout_ns;
+  h.now += options.retry.request_timeout_ns;  // given up; the attempts may have arrived: look it up
+  h.round();
+  EXPECT_TRUE(h.of(7).empty());
+  ASSERT_TRUE(h.drive([&] { return server.requests() == 3; }));
+  h.now += options.lookup_retry.request_timeout_ns;  // the lookup goes unanswered too
   h.round();
   const auto r = h.of(7);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].type, ExecType::failed);
   EXPECT_EQ(r[0].reason, RejectReason::timeout);
-  EXPECT_EQ(h.session.http().counters().timeouts, 2u);
+  EXPECT_EQ(h.session.http().counters().timeouts, 3u);
+  EXPECT_EQ(h.session.counters().lookups_given_up, 1u);
 }
 
 TEST(KalshiOrderSession, VenueRefusalIsRejected) {
@@ -281,6 +287,12 @@ TEST(KalshiOrderSession, MixedFaultsLeaveNoIntentWithoutExactlyOneTerminalReport
         return Reply{pmx::test::http_response(400, "{}"), false, false};
       default: {
         std::lock_guard lock(ids_mutex);
+        if (req.method == "GET") {  // a lookup: every order booked so far
+          std::vector<std::string> listed;
+          for (const auto& [cid, number] : order_of_client)
+            listed.push_back(listed_order("ord-" + std::to_string(number), cid, "executed", "2.00", "0.00"));
+          return Reply{pmx::test::http_response(200, order_list(listed)), false, false};
+        }
         const std::string cid = body_client_id(req.body);
         auto [it, fresh] = order_of_client.emplace(cid, n);
         if (!fresh) return Reply{pmx::test::http_response(409, "{}"), false, false};

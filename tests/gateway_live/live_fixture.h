@@ -65,6 +65,24 @@ inline std::string fill_message(std::string_view order_id, std::string_view yes_
          R"(","fee_cost":")" + std::string(fee) + R"(","ts_ms":1}})";
 }
 
+// One order of GET /portfolio/orders (the legacy Order object, the fields the lookup reads).
+inline std::string listed_order(std::string_view order_id, std::string_view client_order_id,
+                                std::string_view status, std::string_view filled, std::string_view remaining,
+                                std::string_view taker_fees = "0.0000") {
+  return R"({"order_id":")" + std::string(order_id) + R"(","client_order_id":")" +
+         std::string(client_order_id) +
+         R"(","ticker":"HIGHNY-24JAN01-T60","side":"yes","action":"buy","status":")" + std::string(status) +
+         R"(","yes_price_dollars":"0.5600","fill_count_fp":")" + std::string(filled) +
+         R"(","remaining_count_fp":")" + std::string(remaining) + R"(","taker_fees_dollars":")" +
+         std::string(taker_fees) + R"(","maker_fees_dollars":"0.0000"})";
+}
+inline std::string order_list(const std::vector<std::string>& orders) {
+  std::string out = R"({"orders":[)";
+  for (size_t i = 0; i < orders.size(); ++i)
+    out += (i > 0 ? "," : "") + orders[i];
+  return out + R"(],"cursor":""})";
+}
+
 inline KalshiOrderSessionOptions kalshi_options(const LoopbackHttpServer& server) {
   KalshiOrderSessionOptions o;
   o.http.origin = server.url();

@@ -23,7 +23,7 @@ VenueFill fill_of(int64_t contracts, int32_t ticks = 5000) {
 }
 
 struct Table {
-  LiveOrderTable table{LiveOrderTableOptions{8, 0, 100, 4}};
+  LiveOrderTable table{LiveOrderTableOptions{8, 0, 100, 4, 1000}};
   std::vector<ExecReport> reports;
   void drain() {
     table.drain([&](const ExecReport& r) { reports.push_back(r); });
@@ -99,8 +99,20 @@ TEST(LiveOrderTable, FillBeforeTheOrderIdIsHeldUntilBound) {
 TEST(LiveOrderTable, HeldFillNeverBoundIsCountedLate) {
   Table t;
   t.table.fill_by_venue_id("v-9", fill_of(1), 0);
-  t.table.expire(100);
+  t.table.expire(1000);
   EXPECT_EQ(t.table.counters().late_fills, 1u);
+}
+
+TEST(LiveOrderTable, HeldFillOutlivesTheFillGraceUntilItsOwnLifetime) {
+  Table t;  // grace 100, held fills 1000
+  LiveOrder* o = t.table.open(intent(1));
+  t.table.fill_by_venue_id("v-1", fill_of(10), 0);
+  t.table.expire(999);  // the order's answer is slow (retries): the fill still waits
+  EXPECT_EQ(t.table.counters().late_fills, 0u);
+  t.table.bind_venue_id(*o, "v-1", 999);
+  t.drain();
+  ASSERT_EQ(t.reports.size(), 1u);
+  EXPECT_EQ(t.reports[0].type, ExecType::fill);
 }
 
 TEST(LiveOrderTable, YesPricedFillIsConvertedForANoOrder) {
@@ -145,7 +157,7 @@ TEST(LiveOrderTable, StaleSerialIsNotFoundAfterTheSlotIsReused) {
 
 // Churn through the indexes: every id stays findable while open and gone once released.
 TEST(LiveOrderTable, IndexesSurviveHeavyChurn) {
-  LiveOrderTable table(LiveOrderTableOptions{64, 100000, 100, 4});
+  LiveOrderTable table(LiveOrderTableOptions{64, 100000, 100, 4, 1000});
   std::vector<LiveOrder*> open;
   for (uint64_t id = 1; id <= 5000; ++id) {
     LiveOrder* o = table.open(intent(id * 7919));

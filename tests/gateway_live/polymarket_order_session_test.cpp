@@ -133,6 +133,39 @@ TEST(PolymarketOrderSession, FailedAfterMatchedIsReportedAsASettlementFailure) {
   EXPECT_EQ(failures[0].price, Price::from_ticks(5600));
 }
 
+TEST(PolymarketOrderSession, FailedAfterAFillThatBeatTheAnswerStillNamesTheIntent) {
+  LoopbackHttpServer server([](const ServerRequest&) { return answer("live"); });
+  PolymarketHarness h(server);
+  h.session.submit(polymarket_intent(7), WallNanos{h.now});
+  h.channel(trade_frame("t1", "MATCHED", kOrderId, "10"));  // before the answer: held for the id
+  ASSERT_TRUE(h.drive([&] { return h.has_terminal(7); }));
+  h.channel(trade_frame("t1", "FAILED", kOrderId, "10"));  // after the order ended
+  std::vector<SettlementFailure> failures;
+  h.session.drain_settlement_failures([&](const SettlementFailure& f) { failures.push_back(f); });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].intent_id, 7u);
+  EXPECT_EQ(failures[0].instrument, InstrumentId{0});
+  EXPECT_EQ(failures[0].qty, Qty::contracts(10));
+}
+
+TEST(PolymarketOrderSession, FailedBeforeTheAnswerIsReportedOnceTheAnswerNamesTheOrder) {
+  LoopbackHttpServer server([&](const ServerRequest&) { return answer("matched", "10", "5.6"); });
+  PolymarketHarness h(server);
+  h.session.submit(polymarket_intent(7, TimeInForce::ioc), WallNanos{h.now});
+  // The session reads the answer in its next round: the channel's events come first.
+  h.channel(trade_frame("t1", "MATCHED", kOrderId, "10"));
+  h.channel(trade_frame("t1", "FAILED", kOrderId, "10"));
+  std::vector<SettlementFailure> failures;
+  h.session.drain_settlement_failures([&](const SettlementFailure& f) { failures.push_back(f); });
+  EXPECT_TRUE(failures.empty());  // whose? not known yet
+  ASSERT_TRUE(h.drive([&] { return h.has_terminal(7); }));
+  EXPECT_EQ(h.of(7).back().type, ExecType::fill);
+  h.session.drain_settlement_failures([&](const SettlementFailure& f) { failures.push_back(f); });
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].intent_id, 7u);
+  EXPECT_EQ(failures[0].qty, Qty::contracts(10));
+}
+
 TEST(PolymarketOrderSession, RestingOrderIsFilledAsMakerAndOtherMakersAreIgnored) {
   LoopbackHttpServer server([](const ServerRequest&) { return answer("live"); });
   PolymarketHarness h(server);

@@ -41,5 +41,47 @@ TEST(TradeLedger, RefusesAnIdTooLongToKeep) {
   EXPECT_EQ(ledger.add(std::string(kMaxTradeIdChars + 1, 'x'), "0xa"), nullptr);
 }
 
+TEST(TradeLedger, AttributeNamesTheIntentOfARecordThatWaitedForItsOrder) {
+  TradeLedger ledger(8);
+  TradeRecord* r = ledger.add("t1", "0xa");
+  ledger.await_intent(*r);
+  OrderIntent intent;
+  intent.intent_id = 7;
+  intent.instrument = InstrumentId{3};
+  intent.side = Side::sell;
+  int failed = 0;
+  ledger.attribute("0xa", intent, [&](const TradeRecord&) { ++failed; });
+  EXPECT_EQ(r->intent_id, 7u);
+  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(r->instrument, InstrumentId{3});
+  EXPECT_EQ(r->side, Side::sell);
+}
+
+TEST(TradeLedger, AttributeLeavesTheRecordsOfOtherOrdersAlone) {
+  TradeLedger ledger(8);
+  TradeRecord* r = ledger.add("t1", "0xa");
+  ledger.await_intent(*r);
+  OrderIntent intent;
+  intent.intent_id = 7;
+  ledger.attribute("0xb", intent, [](const TradeRecord&) {});
+  EXPECT_EQ(r->intent_id, 0u);
+  intent.intent_id = 8;
+  ledger.attribute("0xa", intent, [](const TradeRecord&) {});
+  EXPECT_EQ(r->intent_id, 8u);
+}
+
+TEST(TradeLedger, AttributeHandsOverARecordWhoseTradeFailedMeanwhile) {
+  TradeLedger ledger(8);
+  TradeRecord* r = ledger.add("t1", "0xa");
+  r->counted = true;
+  ledger.await_intent(*r);
+  r->failed = true;
+  OrderIntent intent;
+  intent.intent_id = 7;
+  uint64_t failed_intent = 0;
+  ledger.attribute("0xa", intent, [&](const TradeRecord& x) { failed_intent = x.intent_id; });
+  EXPECT_EQ(failed_intent, 7u);
+}
+
 }  // namespace
 }  // namespace pmx::gateway

@@ -173,6 +173,45 @@ TEST(PolymarketOrders, SignedOrderFillsAndTheUserChannelSeesMatchedMinedConfirme
   }
 }
 
+// GET /balance-allowance?<query>, L2-signed for `private_key`'s address.
+HttpAnswer balance_allowance(uint16_t port, std::string_view private_key, const std::string& query) {
+  const int64_t ts = wall_ms() / 1000;
+  auto hmac = gw::PolymarketHmac::from_secret(kSecret);
+  const std::string address = gw::to_checksum_address(gw::EthereumSigner::from_hex(private_key).address());
+  return http_exchange(
+      port, "GET /balance-allowance?" + query + " HTTP/1.1\r\nHost: x\r\nPOLY_ADDRESS: " + address +
+                "\r\nPOLY_SIGNATURE: " + hmac.sign(ts, "GET", "/balance-allowance", "") +
+                "\r\nPOLY_TIMESTAMP: " + std::to_string(ts) + "\r\nPOLY_API_KEY: " + kApiKey +
+                "\r\nPOLY_PASSPHRASE: " + kPassphrase + "\r\n\r\n");
+}
+
+TEST(PolymarketOrders, BalanceAllowanceReportsTheSharesOfATokenHeld) {
+  SimProcess sim(sim_args());
+  const uint16_t port = port_of(sim.url());
+  const PolyMarket m = plain_market(port);
+  const auto before = balance_allowance(port, kKey, "asset_type=CONDITIONAL&token_id=" + m.yes_token);
+  ASSERT_EQ(before.status, 200) << before.body;
+  EXPECT_EQ(str(before.json().at("balance")), "0");
+  auto b = builder(kKey);
+  const int64_t size = std::min<int64_t>(m.asks[0].count, 300);
+  ASSERT_EQ(http_exchange(port, order_request(b, m.yes_token, Side::buy, m.asks[0].price, size, m.tick,
+                                              gw::PolymarketOrderType::fak))
+                .status,
+            200);
+  const auto after = balance_allowance(port, kKey, "asset_type=CONDITIONAL&token_id=" + m.yes_token);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(str(after.json().at("balance")), std::to_string(size * 10'000));       // 6-decimal base units
+  EXPECT_EQ(balance_allowance(port, kKey, "asset_type=CONDITIONAL").status, 400);  // no token_id
+}
+
+TEST(PolymarketOrders, BalanceAllowanceWithoutValidL2HeadersIsRefused) {
+  SimProcess sim(sim_args());
+  const uint16_t port = port_of(sim.url());
+  const auto answer =
+      http_exchange(port, "GET /balance-allowance?asset_type=COLLATERAL HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(answer.status, 401);
+}
+
 TEST(PolymarketOrders, V3OrderSignedUnderExchangeV3IsAccepted) {
   SimProcess sim(sim_args());
   const uint16_t port = port_of(sim.url());

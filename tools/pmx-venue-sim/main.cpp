@@ -77,7 +77,8 @@ Order side (one simulated account per venue; --starting-balance dollars each):
               METHOD + full path with the --kalshi-public-key's private key (401 otherwise); a
               client_order_id used before gets 409. Fills go out as `fill` frames on the private
               fill channel of every Kalshi WebSocket session subscribed to it.
-  Polymarket  POST /order and DELETE /order checked against --poly-api-key/-secret/-passphrase
+  Polymarket  POST /order, DELETE /order and GET /balance-allowance (asset_type=COLLATERAL, or
+              CONDITIONAL&token_id=T: the shares held) checked against --poly-api-key/-secret/-passphrase
               (L2 HMAC over the exact body) and the EIP-712 signature (V2 domain "2", V3 "3",
               --poly-chain-id; the recovered signer must be the order's signer); trade events
               MATCHED -> MINED -> CONFIRMED (or FAILED) and order events PLACEMENT / UPDATE /

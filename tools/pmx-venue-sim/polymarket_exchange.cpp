@@ -12,6 +12,8 @@
 #include "pmx/gateway/ethereum_signer.h"
 #include "pmx/gateway/polymarket_order.h"
 
+#include "rest_api.h"
+
 namespace pmx::sim {
 
 namespace json = boost::json;
@@ -50,6 +52,20 @@ std::string fmt_hex16(uint64_t n) {
   return fmt::format("{:016x}", n);
 }
 
+// The value of `key` in a query string ("a=1&b=2"), decoded; empty when absent.
+std::string query_param(std::string_view query, std::string_view key) {
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key)
+      return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
 }  // namespace
 
 PolymarketExchange::PolymarketExchange(MatchingBook& book, OrderFaults& faults, PolymarketAuthConfig auth,
@@ -86,8 +102,20 @@ std::string PolymarketExchange::l2_failure(const OrderRequest& request, int64_t 
 
 std::optional<OrderReply> PolymarketExchange::handle(const OrderRequest& request, std::string_view below,
                                                      int64_t now_ms) {
-  if (below != "/order" || (request.method != "POST" && request.method != "DELETE")) return std::nullopt;
+  const bool balance_read = below == "/balance-allowance" && request.method == "GET";
+  if (!balance_read && (below != "/order" || (request.method != "POST" && request.method != "DELETE")))
+    return std::nullopt;
   if (!l2_failure(request, now_ms).empty()) return error(401, "Unauthorized/Invalid api key");
+  if (balance_read) {
+    const OrderFault fault = faults_.next_request(false);
+    if (fault == OrderFault::too_many_requests)
+      return OrderReply{429, R"({"error":"too many requests"})", fault};
+    if (fault == OrderFault::server_error)
+      return OrderReply{503, R"({"error":"service unavailable"})", fault};
+    OrderReply reply = balance_allowance(request.query);
+    reply.fault = fault;
+    return reply;
+  }
   const bool post = request.method == "POST";
   const OrderFault fault = faults_.next_request(post);
   switch (fault) {
@@ -103,6 +131,21 @@ std::optional<OrderReply> PolymarketExchange::handle(const OrderRequest& request
   OrderReply reply = post ? post_order(request, now_ms) : cancel_order(request, now_ms);
   reply.fault = fault;
   return reply;
+}
+
+OrderReply PolymarketExchange::balance_allowance(std::string_view query) const {
+  const std::string asset_type = query_param(query, "asset_type");
+  int64_t units = 0;
+  if (asset_type == "COLLATERAL") {
+    units = balance_;
+  } else if (asset_type == "CONDITIONAL") {
+    const std::string token_id = query_param(query, "token_id");
+    if (token_id.empty()) return error(400, "token_id is required for CONDITIONAL");
+    units = position(token_id);
+  } else {
+    return error(400, "asset_type must be COLLATERAL or CONDITIONAL");
+  }
+  return {200, json::serialize(json::object{{"balance", std::to_string(units)}, {"allowance", "0"}})};
 }
 
 OrderReply PolymarketExchange::post_order(const OrderRequest& request, int64_t now_ms) {

@@ -8,6 +8,9 @@
 //                  "takingAmount","makingAmount","transactionsHashes":[...],"tradeIDs":[...]}
 //   DELETE /order   body {"orderID"} -> 200 {"canceled":[id],"not_canceled":{}} (or the id in
 //                  not_canceled with the reason)
+//   GET    /balance-allowance?asset_type=COLLATERAL | CONDITIONAL&token_id=T
+//                  -> 200 {"balance":"<base units>","allowance":"0"}: pUSD, or the shares of T held
+//                  (as the reference clients read it, polymarket_account_reads.h); 429/503 faults
 //
 // Checks, in order: the L2 headers (POLY_ADDRESS, POLY_SIGNATURE, POLY_TIMESTAMP, POLY_API_KEY,
 // POLY_PASSPHRASE): key and passphrase equal the configured ones, the timestamp (seconds) within
@@ -95,6 +98,7 @@ class PolymarketExchange {
   std::string l2_failure(const OrderRequest& request, int64_t now_ms);
   OrderReply post_order(const OrderRequest& request, int64_t now_ms);
   OrderReply cancel_order(const OrderRequest& request, int64_t now_ms);
+  OrderReply balance_allowance(std::string_view query) const;
   // One fill of `order`: `shares` (0.01) at `price` of its token; appends the trade events.
   void fill(Order& order, int64_t price, int64_t shares, bool taker, int64_t now_ms,
             std::vector<PrivateEvent>& out);

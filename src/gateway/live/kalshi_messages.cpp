@@ -5,8 +5,8 @@
 namespace pmx::gateway {
 
 std::string_view to_string(KalshiParseError e) noexcept {
-  constexpr std::string_view kNames[] = {"ok",        "too_large", "invalid_json", "missing_field",
-                                         "bad_value", "not_a_fill"};
+  constexpr std::string_view kNames[] = {"ok",        "too_large",  "invalid_json", "missing_field",
+                                         "bad_value", "not_a_fill", "not_listed"};
   return kNames[static_cast<int>(e)];
 }
 
@@ -119,6 +119,65 @@ KalshiParseError KalshiMessageParser::fill(std::string_view json, KalshiFill& ou
   if (!is_fill) return KalshiParseError::not_a_fill;
   if (!has_msg || !has_order || !has_price || !has_count) return KalshiParseError::missing_field;
   return KalshiParseError::ok;
+}
+
+KalshiParseError KalshiMessageParser::find_order(std::string_view json, std::string_view client_order_id,
+                                                 KalshiListedOrder& out) noexcept {
+  od::object root;
+  if (const auto e = impl_->open_object<KalshiParseError>(json, root); e != KalshiParseError::ok) return e;
+  od::array orders;
+  bool has_orders = false;
+  for (auto field : root) {
+    std::string_view key;
+    od::value v;
+    if (field.unescaped_key().get(key) || field.value().get(v)) return KalshiParseError::invalid_json;
+    if (key != "orders") continue;
+    if (v.get_array().get(orders)) return KalshiParseError::bad_value;
+    has_orders = true;
+    for (auto item : orders) {
+      od::object o;
+      if (item.get_object().get(o)) return KalshiParseError::bad_value;
+      KalshiListedOrder listed;
+      std::string_view status;
+      bool has_id = false, has_fill = false;
+      for (auto f : o) {
+        std::string_view k;
+        od::value x;
+        if (f.unescaped_key().get(k) || f.value().get(x)) return KalshiParseError::invalid_json;
+        bool ok = true;
+        Money fee{};
+        if (k == "order_id") {
+          ok = has_id = read_text(x, listed.order_id);
+        } else if (k == "client_order_id") {
+          ok = is_null(x) || read_text(x, listed.client_order_id);
+        } else if (k == "status") {
+          ok = read_text(x, status);
+        } else if (k == "fill_count_fp") {
+          ok = has_fill = read_qty(x, listed.fill_count);
+        } else if (k == "remaining_count_fp") {
+          ok = read_qty(x, listed.remaining_count);
+        } else if (k == "taker_fees_dollars" || k == "maker_fees_dollars") {
+          ok = is_null(x) || read_money(x, fee);
+          listed.fees = listed.fees + fee;
+        }
+        if (!ok) return KalshiParseError::bad_value;
+      }
+      if (listed.client_order_id != client_order_id) continue;
+      if (!has_id || !has_fill || status.empty()) return KalshiParseError::missing_field;
+      if (status == "resting") {
+        listed.status = KalshiListedOrder::Status::resting;
+      } else if (status == "canceled") {
+        listed.status = KalshiListedOrder::Status::canceled;
+      } else if (status == "executed") {
+        listed.status = KalshiListedOrder::Status::executed;
+      } else {
+        return KalshiParseError::bad_value;
+      }
+      out = listed;
+      return KalshiParseError::ok;
+    }
+  }
+  return has_orders ? KalshiParseError::not_listed : KalshiParseError::missing_field;
 }
 
 }  // namespace pmx::gateway

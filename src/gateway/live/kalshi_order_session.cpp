@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "pmx/core/decimal.h"
+#include "pmx/gateway/fixed_buffer_writer.h"
 #include "pmx/gateway/kalshi_order.h"
 #include "pmx/net/ws_client.h"
 
@@ -14,6 +15,62 @@ namespace {
 constexpr int64_t kNanosPerMilli = 1'000'000;
 constexpr std::string_view kFillSubscribe = R"({"id":1,"cmd":"subscribe","params":{"channels":["fill"]}})";
 constexpr std::string_view kWsPath = "/trade-api/ws/v2";
+constexpr std::string_view kListOrdersPath = "/trade-api/v2/portfolio/orders";
+
+PrivateChannelOptions fill_channel_options(const KalshiOrderSessionOptions& o) {
+  PrivateChannelOptions c;
+  c.url = o.fill_ws_url;
+  c.ca_file = o.ws_ca_file;
+  c.verify_peer = o.ws_verify_peer;
+  return c;
+}
+
+// The host[:port] of an origin ("https://external-api.kalshi.com" -> "external-api.kalshi.com").
+std::string host_of(std::string_view origin) {
+  const size_t scheme = origin.find("://");
+  if (scheme != std::string_view::npos) origin.remove_prefix(scheme + 3);
+  return std::string(origin.substr(0, origin.find('/')));
+}
+
+// GET /trade-api/v2/portfolio/orders?ticker=<ticker>&limit=1000, signed over the path without
+// the query (REFERENCES.md §2.2). The ticker is percent-encoded beyond the unreserved set.
+RequestResult write_list_orders(std::string_view host, std::string_view key_id, int64_t timestamp_ms,
+                                std::string_view signature, std::string_view ticker,
+                                std::span<char> out) noexcept {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  FixedBufferWriter w(out);
+  w.append("GET ");
+  w.append(kListOrdersPath);
+  w.append("?ticker=");
+  for (const char c : ticker) {
+    const bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_' || c == '.' || c == '~';
+    if (plain) {
+      w.append(c);
+    } else {
+      w.append('%');
+      w.append(kHex[(static_cast<unsigned char>(c) >> 4) & 15]);
+      w.append(kHex[static_cast<unsigned char>(c) & 15]);
+    }
+  }
+  w.append("&limit=1000 HTTP/1.1\r\nHost: ");
+  w.append(host);
+  w.append("\r\n");
+  w.append(kKalshiAccessKeyHeader);
+  w.append(": ");
+  w.append(key_id);
+  w.append("\r\n");
+  w.append(kKalshiAccessTimestampHeader);
+  w.append(": ");
+  w.append_int(timestamp_ms);
+  w.append("\r\n");
+  w.append(kKalshiAccessSignatureHeader);
+  w.append(": ");
+  w.append(signature);
+  w.append("\r\nContent-Length: 0\r\n\r\n");
+  if (!w.ok()) return {GatewayError::buffer_too_small, 0};
+  return {GatewayError::ok, w.size()};
+}
 
 // The serial inside a client order id of this session's epoch; 0 when it is not one.
 uint64_t serial_of_client_id(uint64_t epoch, std::string_view text) noexcept {
@@ -62,27 +119,25 @@ KalshiOrderSession::KalshiOrderSession(const MarketUniverse& universe, KalshiReq
       presign_(presign),
       options_(std::move(options)),
       books_(/*create_on_first_event=*/false),
-      core_(options_.table, options_.http, options_.retry, counters_),
+      core_(options_.table, options_.http, options_.retry, options_.lookup_retry, counters_),
       table_(core_.table()),
+      list_parser_(options_.http.max_response_bytes),
+      host_(host_of(options_.http.origin)),
+      channel_(
+          fill_channel_options(options_), std::string(kFillSubscribe), counters_,
+          [this](std::string_view text, int64_t now_ns) { on_fill_message(text, WallNanos{now_ns}); },
+          // The handshake is signed like a REST GET of the WebSocket path (REFERENCES.md
+          // §1.2). Inline RSA: this runs only at start and after a drop.
+          [this](int64_t now_ns) {
+            const KalshiAuthHeaders h =
+                signer_.headers(builder_.key_id(), now_ns / kNanosPerMilli, "GET", kWsPath);
+            return std::vector<net::WsHeader>{{std::string(kKalshiAccessKeyHeader), h.key},
+                                              {std::string(kKalshiAccessTimestampHeader), h.timestamp},
+                                              {std::string(kKalshiAccessSignatureHeader), h.signature}};
+          }),
       epoch_(session_epoch(options_.client_id_epoch)) {
   for (const MarketInfo& m : universe.markets()) {
     if (m.id.valid() && m.venue == Venue::kalshi) books_.ensure(m.id, m.venue, m.tick);
-  }
-  if (!options_.fill_ws_url.empty()) {
-    net::WsClientOptions ws;
-    ws.ca_file = options_.ws_ca_file;
-    ws.verify_peer = options_.ws_verify_peer;
-    ws_ = std::make_unique<net::WsClient>(ws);
-    ws_->on_open([this] {
-      ++counters_.ws_connects;
-      ws_->send_text(kFillSubscribe);
-    });
-    ws_->on_message([this](std::string_view text, MonoNanos) { on_fill_message(text, WallNanos{now_ns_}); });
-    ws_->on_disconnect([this](const net::WsDisconnect&) {
-      ++counters_.ws_disconnects;
-      ws_down_ = true;
-      ws_retry_at_ = now_ns_ + 1'000'000'000;
-    });
   }
 }
 
@@ -95,23 +150,7 @@ void KalshiOrderSession::on_market_event(const MarketEvent& event, WallNanos) no
 void KalshiOrderSession::start(WallNanos now) noexcept {
   now_ns_ = now.ns;
   core_.http().connect_all(now.ns);
-  connect_fill_channel(now.ns);
-}
-
-// The handshake is signed like a REST GET of the WebSocket path (REFERENCES.md §1.2). Inline RSA:
-// this runs only at start and after a drop.
-void KalshiOrderSession::connect_fill_channel(int64_t now_ns) noexcept {
-  if (!ws_) return;
-  ws_down_ = false;
-  try {
-    const KalshiAuthHeaders h = signer_.headers(builder_.key_id(), now_ns / kNanosPerMilli, "GET", kWsPath);
-    ws_->connect(options_.fill_ws_url, {{std::string(kKalshiAccessKeyHeader), h.key},
-                                        {std::string(kKalshiAccessTimestampHeader), h.timestamp},
-                                        {std::string(kKalshiAccessSignatureHeader), h.signature}});
-  } catch (...) {  // signing cannot fail with a loaded key; a failure waits for the next attempt
-    ws_down_ = true;
-    ws_retry_at_ = now_ns + 1'000'000'000;
-  }
+  channel_.start(now.ns);
 }
 
 bool KalshiOrderSession::submit(const OrderIntent& intent, WallNanos now) noexcept {
@@ -177,13 +216,12 @@ void KalshiOrderSession::pump(WallNanos now) noexcept {
   now_ns_ = now.ns;
   core_.poll_answers(
       now.ns, [this](LiveOrder& o, const HttpCompletion& c) { on_order_answer(o, c); },
-      [this](LiveOrder& o, const HttpCompletion& c) { on_cancel_answer(o, c); });
-  if (ws_) {
-    ws_->poll();
-    if (ws_down_ && now.ns >= ws_retry_at_) connect_fill_channel(now.ns);
-  }
+      [this](LiveOrder& o, const HttpCompletion& c) { on_cancel_answer(o, c); },
+      [this](LiveOrder& o, const HttpCompletion& c) { on_lookup_answer(o, c); });
+  channel_.poll(now.ns);
   core_.resend_due(
-      now.ns, [&](LiveOrder& o) { send_order(o, now.ns); }, [&](LiveOrder& o) { send_cancel(o, now.ns); });
+      now.ns, [&](LiveOrder& o) { send_order(o, now.ns); }, [&](LiveOrder& o) { send_cancel(o, now.ns); },
+      [&](LiveOrder& o) { send_lookup(o, now.ns); });
   if (presign_ != nullptr) presign_->release_stale(now.ns / kNanosPerMilli);
 }
 
@@ -193,21 +231,22 @@ void KalshiOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion&
   const bool resent = order.order.errors > 0 || order.order.rate_limited > 0;
   if (c.status == 409 && resent) {  // the earlier attempt arrived: the order exists
     table_.accept(order, now);
-    if (order.intent.tif != TimeInForce::gtc) table_.finish(order, order.intent.qty, false, now);
-    return;
+    return OrderSessionCore::want_lookup(order, LookupCause::exists, now);
   }
   if (c.status < 200 || c.status >= 300) {
+    if (order.order.maybe_arrived) {  // refused now, but an earlier attempt may have been booked
+      return OrderSessionCore::want_lookup(order, LookupCause::refused_resend, now);
+    }
     ++counters_.rejected_by_venue;
     table_.reject(order, RejectReason::venue, now);
     return;
   }
   KalshiOrderAnswer answer;
   if (parser_.order_answer(c.body, answer) != KalshiParseError::ok) {
-    // A 2xx we cannot read: the order exists but its id is unknown. Treat as a 409 resend.
+    // A 2xx we cannot read: the order exists but its id is unknown.
     ++counters_.parse_errors;
     table_.accept(order, now);
-    if (order.intent.tif != TimeInForce::gtc) table_.finish(order, order.intent.qty, false, now);
-    return;
+    return OrderSessionCore::want_lookup(order, LookupCause::exists, now);
   }
   const uint64_t serial = order.serial;
   table_.accept(order, now);
@@ -229,9 +268,8 @@ void KalshiOrderSession::on_order_answer(LiveOrder& order, const HttpCompletion&
 void KalshiOrderSession::on_cancel_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
   const int64_t now = now_ns_;
   if (!core_.cancel_answered(order, c, now)) return;
-  if (c.status == 404) {  // no longer resting: filled or already cancelled; the channel tells
-    table_.finish(order, order.intent.qty, false, now);
-    return;
+  if (c.status == 404) {  // no longer resting (filled or cancelled): the lookup gives the fills
+    return OrderSessionCore::want_lookup(order, LookupCause::cancel_refused, now);
   }
   KalshiCancelAnswer answer;
   if (c.status < 200 || c.status >= 300 || parser_.cancel_answer(c.body, answer) != KalshiParseError::ok) {
@@ -240,6 +278,72 @@ void KalshiOrderSession::on_cancel_answer(LiveOrder& order, const HttpCompletion
     return;
   }
   table_.finish(order, order.intent.qty - answer.reduced_by, true, now);
+}
+
+void KalshiOrderSession::send_lookup(LiveOrder& order, int64_t now_ns) noexcept {
+  if (!core_.lookup_due(order, now_ns)) return;
+  const MarketInfo* market = universe_.market(order.intent.instrument);
+  RequestResult built{GatewayError::bad_text, 0};
+  if (market != nullptr) {
+    const int64_t ts_ms = now_ns / kNanosPerMilli;
+    try {  // inline RSA: lookups are rare (a lost answer), never on the order's first path
+      const std::string signature = signer_.sign(ts_ms, "GET", kListOrdersPath);
+      built =
+          write_list_orders(host_, builder_.key_id(), ts_ms, signature, market->key, core_.request_buffer());
+    } catch (...) {
+      built.error = GatewayError::signing_failed;
+    }
+  }
+  core_.send_lookup(order, built, now_ns);
+}
+
+void KalshiOrderSession::on_lookup_answer(LiveOrder& order, const HttpCompletion& c) noexcept {
+  const int64_t now = now_ns_;
+  if (!core_.lookup_answered(order, c, now)) return;
+  char client_id[36];
+  format_client_order_id(epoch_, order.serial, client_id);
+  KalshiListedOrder listed;
+  const KalshiParseError e = c.status == 200
+                                 ? list_parser_.find_order(c.body, {client_id, sizeof client_id}, listed)
+                                 : KalshiParseError::invalid_json;
+  if (e == KalshiParseError::ok) {
+    ++counters_.lookups_found;
+    return apply_listed(order, listed, now);
+  }
+  if (e != KalshiParseError::not_listed) {  // another 4xx, or an answer we cannot read: ask again
+    if (c.status == 200) ++counters_.parse_errors;
+    return core_.lookup_unusable(order, now);
+  }
+  ++counters_.lookups_missed;
+  switch (order.lookup_cause) {
+    case LookupCause::refused_resend:  // no attempt was booked: the refusal stands
+      ++counters_.rejected_by_venue;
+      return table_.reject(order, RejectReason::venue, now);
+    case LookupCause::unanswered:  // no attempt was booked: as the retries ended
+      return table_.fail(order, RejectReason::timeout, now);
+    case LookupCause::cancel_refused:  // done at the venue; the channel's fills decide the end
+      return table_.finish(order, order.intent.qty, false, now);
+    case LookupCause::exists:
+    case LookupCause::none:
+      return core_.lookup_unusable(order, now);  // the venue said it exists: not listed yet
+  }
+}
+
+void KalshiOrderSession::apply_listed(LiveOrder& order, const KalshiListedOrder& listed,
+                                      int64_t now_ns) noexcept {
+  const uint64_t serial = order.serial;
+  table_.accept(order, now_ns);
+  if (listed.fill_count.units > 0) {  // per contract, as the POST answer's average_fee_paid
+    order.average_fee = Money::from_micros(static_cast<int64_t>(
+        static_cast<Int128>(listed.fees.micros) * Qty::kUnitsPerContract / listed.fill_count.units));
+  }
+  table_.bind_venue_id(order, listed.order_id, now_ns);  // may apply held fills and end the order
+  if (order.serial != serial) return;
+  if (listed.status == KalshiListedOrder::Status::resting) {
+    if (order.cancel.wanted) send_cancel(order, now_ns);
+    return;
+  }
+  table_.finish(order, listed.fill_count, true, now_ns);
 }
 
 void KalshiOrderSession::on_fill_message(std::string_view json, WallNanos now) noexcept {

@@ -156,7 +156,7 @@ void LiveOrderTable::expire(int64_t now_ns) noexcept {
     }
   }
   for (HeldFill& h : held_) {
-    if (h.used && now_ns - h.at_ns >= options_.fill_grace_ns) {
+    if (h.used && now_ns - h.at_ns >= options_.held_fill_ttl_ns) {
       h.used = false;
       ++counters_.late_fills;
     }

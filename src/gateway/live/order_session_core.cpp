@@ -15,8 +15,17 @@ OrderSessionCore::OrderSessionCore(const LiveOrderTableOptions& table, const Htt
     : table_(table),
       http_(http),
       retry_(retry),
+      read_retry_(retry),
       request_(std::make_unique<char[]>(kRequestBytes)),
       counters_(counters) {}
+
+OrderSessionCore::OrderSessionCore(const LiveOrderTableOptions& table, const HttpSessionOptions& http,
+                                   const LiveRetryOptions& retry, const LiveRetryOptions& read_retry,
+                                   OrderSessionCounters& counters)
+    : OrderSessionCore(table, http, retry, counters) {
+  read_retry_ = RetryPolicy(read_retry);
+  lookups_ = true;
+}
 
 LiveOrder* OrderSessionCore::open(const OrderIntent& intent, int64_t now_ns) noexcept {
   LiveOrder* order = table_.open(intent);
@@ -64,6 +73,39 @@ void OrderSessionCore::send_cancel(LiveOrder& order, const RequestResult& built,
   retry_.sent(order.cancel);
 }
 
+void OrderSessionCore::send_lookup(LiveOrder& order, const RequestResult& built, int64_t now_ns) noexcept {
+  if (!built.ok()) {
+    ++counters_.build_errors;
+    return give_up_lookup(order, now_ns);
+  }
+  if (!http_.submit(HttpPriority::read, {request_.get(), built.size}, tag_of(order.serial, Kind::lookup),
+                    read_retry_.deadline(now_ns))) {
+    if (!read_retry_.not_queued(order.lookup, now_ns)) give_up_lookup(order, now_ns);
+    return;
+  }
+  ++counters_.lookups_sent;
+  read_retry_.sent(order.lookup);
+}
+
+bool OrderSessionCore::lookup_answered(LiveOrder& order, const HttpCompletion& c, int64_t now_ns) noexcept {
+  const RetryVerdict verdict = read_retry_.on_completion(order.lookup, c, now_ns);
+  if (verdict == RetryVerdict::answered) return true;
+  if (verdict != RetryVerdict::retry) give_up_lookup(order, now_ns);
+  return false;
+}
+
+void OrderSessionCore::lookup_unusable(LiveOrder& order, int64_t now_ns) noexcept {
+  if (!read_retry_.retry_unusable(order.lookup, now_ns)) give_up_lookup(order, now_ns);
+}
+
+// The order's state at the venue stays unknown: it ends failed so that the strategy is not left
+// waiting, and the count tells reconciliation (positions, open orders) to look.
+void OrderSessionCore::give_up_lookup(LiveOrder& order, int64_t now_ns) noexcept {
+  ++counters_.lookups_given_up;
+  order.lookup.wanted = false;
+  table_.fail(order, RejectReason::timeout, now_ns);
+}
+
 bool OrderSessionCore::order_answered(LiveOrder& order, const HttpCompletion& c, int64_t now_ns) noexcept {
   switch (retry_.on_completion(order.order, c, now_ns)) {
     case RetryVerdict::answered:
@@ -74,10 +116,13 @@ bool OrderSessionCore::order_answered(LiveOrder& order, const HttpCompletion& c,
       table_.reject(order, RejectReason::rate_limited, now_ns);
       return false;
     case RetryVerdict::give_up_venue:
-      table_.fail(order, RejectReason::venue, now_ns);
-      return false;
     case RetryVerdict::give_up_no_answer:
-      table_.fail(order, RejectReason::timeout, now_ns);
+      if (lookups_ && order.order.maybe_arrived) {  // an attempt may have made an order: find out
+        want_lookup(order, LookupCause::unanswered, now_ns);
+        return false;
+      }
+      table_.fail(order, c.outcome == HttpOutcome::response ? RejectReason::venue : RejectReason::timeout,
+                  now_ns);
       return false;
   }
   return false;

@@ -5,7 +5,6 @@
 
 #include "pmx/gateway/polymarket_amounts.h"
 #include "pmx/model/fees.h"
-#include "pmx/net/ws_client.h"
 
 namespace pmx::gateway {
 
@@ -52,6 +51,16 @@ std::string user_subscribe_message(const MarketUniverse& universe, const Polymar
   return out;
 }
 
+PrivateChannelOptions user_channel_options(const PolymarketOrderSessionOptions& o) {
+  PrivateChannelOptions c;
+  c.url = o.user_ws_url;
+  c.ca_file = o.ws_ca_file;
+  c.verify_peer = o.ws_verify_peer;
+  c.ping_interval_ns = o.ping_interval_ns;  // the venue drops a silent user channel
+  c.ping_text = "PING";
+  return c;
+}
+
 }  // namespace
 
 PolymarketOrderSession::PolymarketOrderSession(const MarketUniverse& universe,
@@ -69,6 +78,8 @@ PolymarketOrderSession::PolymarketOrderSession(const MarketUniverse& universe,
       ledger_(options_.trade_ledger),
       failures_(std::max<uint32_t>(options_.settlement_failures, 1)),
       subscribe_(user_subscribe_message(universe, builder_.account(), options_.api_secret)),
+      channel_(user_channel_options(options_), subscribe_, counters_,
+               [this](std::string_view text, int64_t now_ns) { on_user_message(text, WallNanos{now_ns}); }),
       salt_mix_(SlotIndex::hash_id(session_epoch(options_.salt_epoch))) {
   for (const MarketInfo& m : universe.markets()) {
     if (!m.id.valid() || m.venue != Venue::polymarket) continue;
@@ -77,25 +88,6 @@ PolymarketOrderSession::PolymarketOrderSession(const MarketUniverse& universe,
     t.valid = parse_uint256(m.key, t.id);
     t.neg_risk = m.mutually_exclusive;
     t.tick = m.tick;
-  }
-  if (!options_.user_ws_url.empty()) {
-    net::WsClientOptions ws;
-    ws.ca_file = options_.ws_ca_file;
-    ws.verify_peer = options_.ws_verify_peer;
-    ws_ = std::make_unique<net::WsClient>(ws);
-    ws_->on_open([this] {
-      ++counters_.ws_connects;
-      ws_open_ = true;
-      next_ping_ns_ = now_ns_ + options_.ping_interval_ns;
-      ws_->send_text(subscribe_);
-    });
-    ws_->on_message([this](std::string_view text, MonoNanos) { on_user_message(text, WallNanos{now_ns_}); });
-    ws_->on_disconnect([this](const net::WsDisconnect&) {
-      ++counters_.ws_disconnects;
-      ws_open_ = false;
-      ws_down_ = true;
-      ws_retry_at_ = now_ns_ + kNanosPerSecond;
-    });
   }
 }
 
@@ -108,19 +100,7 @@ void PolymarketOrderSession::on_market_event(const MarketEvent& event, WallNanos
 void PolymarketOrderSession::start(WallNanos now) noexcept {
   now_ns_ = now.ns;
   core_.http().connect_all(now.ns);
-  connect_user_channel(now.ns);
-}
-
-void PolymarketOrderSession::connect_user_channel(int64_t) noexcept {
-  if (!ws_) return;
-  ws_down_ = false;
-  ws_open_ = false;
-  try {
-    ws_->connect(options_.user_ws_url);
-  } catch (...) {  // only an allocation can throw here; the next attempt may succeed
-    ws_down_ = true;
-    ws_retry_at_ = now_ns_ + kNanosPerSecond;
-  }
+  channel_.start(now.ns);
 }
 
 bool PolymarketOrderSession::build(const LiveOrder& o, BuiltOrder& out) noexcept {
@@ -199,14 +179,7 @@ void PolymarketOrderSession::pump(WallNanos now) noexcept {
   core_.poll_answers(
       now.ns, [this](LiveOrder& o, const HttpCompletion& c) { on_order_answer(o, c); },
       [this](LiveOrder& o, const HttpCompletion& c) { on_cancel_answer(o, c); });
-  if (ws_) {
-    ws_->poll();
-    if (ws_down_ && now.ns >= ws_retry_at_) connect_user_channel(now.ns);
-    if (ws_open_ && now.ns >= next_ping_ns_) {
-      ws_->send_text("PING");  // the venue drops a silent user channel
-      next_ping_ns_ = now.ns + options_.ping_interval_ns;
-    }
-  }
+  channel_.poll(now.ns);
   core_.resend_due(
       now.ns, [&](LiveOrder& o) { send_order(o, now.ns); }, [&](LiveOrder& o) { send_cancel(o, now.ns); });
 }
@@ -223,6 +196,8 @@ void PolymarketOrderSession::accept_unanswered(LiveOrder& order, int64_t now_ns)
     char hash[2 + 64] = {'0', 'x'};
     write_hex(signed_order.digest, hash + 2);
     const uint64_t serial = order.serial;
+    ledger_.attribute({hash, sizeof hash}, order.intent,
+                      [&](const TradeRecord& r) { record_failure(r, now_ns); });
     table_.bind_venue_id(order, {hash, sizeof hash}, now_ns);
     if (order.serial != serial) return;
   }
@@ -249,6 +224,7 @@ void PolymarketOrderSession::on_order_answer(LiveOrder& order, const HttpComplet
   }
   const uint64_t serial = order.serial;
   table_.accept(order, now);
+  ledger_.attribute(answer.order_id, order.intent, [&](const TradeRecord& r) { record_failure(r, now); });
   table_.bind_venue_id(order, answer.order_id, now);  // may apply held fills and end the order
   if (order.serial != serial) return;
   const bool immediate = order.intent.tif != TimeInForce::gtc;
@@ -356,25 +332,29 @@ void PolymarketOrderSession::on_trade_side(std::string_view trade_id, std::strin
   }
   ++counters_.fills_counted;
   if (order != nullptr) return table_.fill(*order, fill, now_ns);
+  ledger_.await_intent(*r);                         // a later FAILED must still name the intent
   table_.fill_by_venue_id(order_id, fill, now_ns);  // held until the order's answer binds the id
 }
 
+// A failure whose fill still waits for its order's id (the channel beat the POST answer) is not
+// reported yet: the answer that binds the id attributes it (TradeLedger::attribute), and a fill
+// that never finds its order is never reported, so neither is its failure.
 void PolymarketOrderSession::record_failure(const TradeRecord& r, int64_t now_ns) noexcept {
+  SettlementFailure f{r.intent_id, r.instrument, r.side, r.outcome, r.price, r.qty, WallNanos{now_ns}};
+  if (f.intent_id == 0) {
+    const LiveOrder* o = table_.by_venue_id(r.order_id.view());
+    if (o == nullptr) return;
+    f.intent_id = o->intent.intent_id;
+    f.instrument = o->intent.instrument;
+    f.side = o->intent.side;
+    f.outcome = o->intent.outcome;
+  }
   ++counters_.settlement_failures;
   if (failure_tail_ - failure_head_ >= failures_.size()) {
     ++counters_.failures_dropped;
     return;
   }
-  SettlementFailure& f = failures_[failure_tail_++ % failures_.size()];
-  f = SettlementFailure{r.intent_id, r.instrument, r.side, r.outcome, r.price, r.qty, WallNanos{now_ns}};
-  if (f.intent_id == 0) {  // the fill was held for an id bound later: the order may still be open
-    if (const LiveOrder* o = table_.by_venue_id(r.order_id.view())) {
-      f.intent_id = o->intent.intent_id;
-      f.instrument = o->intent.instrument;
-      f.side = o->intent.side;
-      f.outcome = o->intent.outcome;
-    }
-  }
+  failures_[failure_tail_++ % failures_.size()] = f;
 }
 
 void PolymarketOrderSession::on_order_event(const PolymarketOrderEvent& event, int64_t now_ns) noexcept {

@@ -15,6 +15,11 @@ bool RetryPolicy::not_queued(RequestState& r, int64_t now_ns) noexcept {
   return schedule_error(r, now_ns);
 }
 
+bool RetryPolicy::retry_unusable(RequestState& r, int64_t now_ns) noexcept {
+  ++counters_.unusable;
+  return schedule_error(r, now_ns);
+}
+
 bool RetryPolicy::schedule_error(RequestState& r, int64_t now_ns) noexcept {
   r.in_flight = false;
   ++r.errors;

@@ -4,8 +4,22 @@
 
 namespace pmx::gateway {
 
-TradeLedger::TradeLedger(size_t capacity)
-    : records_(std::max<size_t>(capacity, 1)), index_(records_.size()) {}
+TradeLedger::TradeLedger(size_t capacity) : records_(std::max<size_t>(capacity, 1)), index_(records_.size()) {
+  std::fill(std::begin(awaiting_), std::end(awaiting_), kNone);
+}
+
+void TradeLedger::await_intent(const TradeRecord& r) noexcept {
+  const auto slot = static_cast<uint32_t>(&r - records_.data());
+  for (uint32_t& a : awaiting_) {
+    if (a == kNone || a == slot) {
+      a = slot;
+      return;
+    }
+  }
+  ++unattributed_dropped_;
+  awaiting_[next_awaiting_] = slot;
+  next_awaiting_ = (next_awaiting_ + 1) % kAwaiting;
+}
 
 uint64_t TradeLedger::hash(std::string_view trade_id, std::string_view order_id) noexcept {
   return SlotIndex::hash_text(trade_id.data(), trade_id.size()) * 31 +

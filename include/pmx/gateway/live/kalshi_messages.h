@@ -8,6 +8,11 @@
 //   WS `fill`                          {"type":"fill","sid":13,"msg":{"trade_id","order_id",
 //                                       "market_ticker","is_taker","yes_price_dollars","count_fp",
 //                                       "fee_cost","client_order_id"?,...}}
+//   GET /portfolio/orders          200 {"orders":[{"order_id","client_order_id","status":"resting"|
+//                                       "canceled"|"executed","fill_count_fp","remaining_count_fp",
+//                                       "taker_fees_dollars","maker_fees_dollars",...}],"cursor"}
+//                                  (the legacy Order object, REFERENCES.md §2.5; find_order picks
+//                                  the one order whose client_order_id is asked for)
 //
 // Fields may come in any order; unknown fields are skipped. Views in the results point into the
 // parser's buffer and stay valid until its next parse. noexcept; no allocation after construction.
@@ -29,6 +34,7 @@ enum class KalshiParseError : uint8_t {
   missing_field,  // a required field is absent
   bad_value,      // a field of the wrong type, or a number / decimal that does not parse
   not_a_fill,     // a channel message of another type (subscribed, ok, error...)
+  not_listed,     // find_order: no order of the list has the client order id
 };
 std::string_view to_string(KalshiParseError e) noexcept;
 
@@ -58,6 +64,17 @@ struct KalshiFill {
   bool is_taker = true;
 };
 
+// One order of GET /portfolio/orders, as find_order reads it.
+struct KalshiListedOrder {
+  enum class Status : uint8_t { resting, canceled, executed };
+  std::string_view order_id;
+  std::string_view client_order_id;
+  Status status = Status::resting;
+  Qty fill_count{};
+  Qty remaining_count{};
+  Money fees{};  // taker + maker fees paid
+};
+
 class KalshiMessageParser {
  public:
   explicit KalshiMessageParser(size_t max_message_bytes = 64 * 1024);
@@ -68,6 +85,9 @@ class KalshiMessageParser {
   KalshiParseError order_answer(std::string_view json, KalshiOrderAnswer& out) noexcept;
   KalshiParseError cancel_answer(std::string_view json, KalshiCancelAnswer& out) noexcept;
   KalshiParseError fill(std::string_view json, KalshiFill& out) noexcept;
+  // The order of the list whose client_order_id is `client_order_id` (not_listed when none).
+  KalshiParseError find_order(std::string_view json, std::string_view client_order_id,
+                              KalshiListedOrder& out) noexcept;
 
  private:
   struct Impl;

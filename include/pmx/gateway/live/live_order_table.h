@@ -15,7 +15,7 @@
 // Fills come from the private channel (price, size and fee per trade), answers from REST (what is
 // filled in total): the two race, so neither alone decides the end. A fill for an order id not
 // yet known (the channel beat the order's REST answer) waits in a small buffer until the id is
-// bound, and is counted as late if it never is.
+// bound (up to held_fill_ttl_ns), and is counted as late if it never is.
 //
 // Lookups: by intent id (cancel), by venue order id (fills), by serial (REST answers, client
 // order ids). A serial is unique for the life of the session and carries its slot in the low
@@ -65,11 +65,25 @@ struct RequestState {
   int64_t next_attempt_ns = 0;
 };
 
+// Why a session looks an order up at the venue by its client order id (Kalshi), which decides
+// what an answer that does not list the order means.
+enum class LookupCause : uint8_t {
+  none = 0,
+  exists,          // a resend was answered 409 (or the answer was unreadable): the order exists,
+                   // so not finding it is retried
+  refused_resend,  // a resend was refused (4xx) after an attempt that may have arrived: not
+                   // found means it did not, and the order is rejected
+  unanswered,      // retries exhausted after an attempt that may have arrived: not found fails it
+  cancel_refused,  // a cancel answered 404 (no longer resting): the lookup gives the exact fills
+};
+
 struct LiveOrder {
   OrderIntent intent{};
   uint64_t serial = 0;  // 0: free slot
   RequestState order;
   RequestState cancel;
+  RequestState lookup;  // a read of the order at the venue (lookup_cause says why)
+  LookupCause lookup_cause = LookupCause::none;
   bool accepted = false;     // the accepted report went out
   bool final_known = false;  // the venue said the order is done, with final_filled
   bool synthesize = true;    // at grace expiry report the missing fills (false: end as is)
@@ -91,6 +105,10 @@ struct LiveOrderTableOptions {
   uint32_t max_reports = 0;  // 0: max_orders * 4 + 64
   int64_t fill_grace_ns = 3'000'000'000;
   uint32_t unmatched_fills = 64;  // fills waiting for their order id
+  // How long a fill waits for its order id before it counts as late. Longer than the grace: the
+  // answer that names the order can take the whole retry budget (timeouts, 429 back-off, a
+  // lookup), and a fill dropped meanwhile would be a fill the venue made and we never reported.
+  int64_t held_fill_ttl_ns = 120'000'000'000;
 };
 
 struct LiveOrderTableCounters {
@@ -138,7 +156,7 @@ class LiveOrderTable {
   void reject(LiveOrder& order, RejectReason reason, int64_t now_ns) noexcept;
   void fail(LiveOrder& order, RejectReason reason, int64_t now_ns) noexcept;
 
-  // Ends the orders whose grace ran out; drops held fills older than the grace.
+  // Ends the orders whose grace ran out; drops held fills older than held_fill_ttl_ns.
   void expire(int64_t now_ns) noexcept;
 
   // For the sessions' per-round scans (retries): every open order.

@@ -57,13 +57,10 @@
 #include "pmx/gateway/live/live_order_table.h"
 #include "pmx/gateway/live/order_session_core.h"
 #include "pmx/gateway/live/polymarket_messages.h"
+#include "pmx/gateway/live/private_channel.h"
 #include "pmx/gateway/live/retry_policy.h"
 #include "pmx/gateway/live/trade_ledger.h"
 #include "pmx/gateway/polymarket_request.h"
-
-namespace pmx::net {
-class WsClient;
-}
 
 namespace pmx::gateway {
 
@@ -173,7 +170,6 @@ class PolymarketOrderSession {
                      int64_t now_ns) noexcept;
   void on_order_event(const PolymarketOrderEvent& event, int64_t now_ns) noexcept;
   void record_failure(const TradeRecord& r, int64_t now_ns) noexcept;
-  void connect_user_channel(int64_t now_ns) noexcept;
 
   const MarketUniverse& universe_;
   PolymarketRequestBuilder builder_;
@@ -190,11 +186,7 @@ class PolymarketOrderSession {
   uint64_t failure_head_ = 0;
   uint64_t failure_tail_ = 0;
   std::string subscribe_;
-  std::unique_ptr<net::WsClient> ws_;
-  int64_t ws_retry_at_ = 0;
-  int64_t next_ping_ns_ = 0;
-  bool ws_down_ = true;
-  bool ws_open_ = false;
+  PrivateChannel channel_;
   uint64_t salt_mix_;
   int64_t now_ns_ = 0;
 };

@@ -50,6 +50,7 @@ struct RetryCounters {
   uint64_t transport_errors = 0;  // timeouts, dropped connections, malformed answers
   uint64_t not_queued = 0;        // the HTTP session refused the request (queue full)
   uint64_t resends = 0;           // requests sent again after a 429 or an error
+  uint64_t unusable = 0;          // answers the session could not use (retry_unusable)
 };
 
 class RetryPolicy {
@@ -69,6 +70,9 @@ class RetryPolicy {
   bool not_queued(RequestState& r, int64_t now_ns) noexcept;
   // Reads a completion of `r`'s request; anything but `answered` has been scheduled or given up.
   RetryVerdict on_completion(RequestState& r, const HttpCompletion& c, int64_t now_ns) noexcept;
+  // An answer the session could not use (unreadable, or a lookup that did not list the order):
+  // scheduled again like a transport error. False: out of attempts (r no longer wanted).
+  bool retry_unusable(RequestState& r, int64_t now_ns) noexcept;
 
   int64_t write_hold_until() const noexcept { return write_hold_until_; }
   const RetryCounters& counters() const noexcept { return counters_; }
