@@ -30,9 +30,10 @@ BacktestLedger::BacktestLedger(const MarketUniverse& universe, Money starting_ca
       drawdown_(starting_capital) {}
 
 size_t BacktestLedger::row_of_intent(uint64_t intent_id, uint64_t group_id) const noexcept {
-  if (const auto it = intent_strategy_.find(intent_id); it != intent_strategy_.end()) return it->second;
-  // The gateway's own orders (unwinds of a failed arbitrage group) carry kGatewayIntentBit.
+  // The gateway's own orders (unwinds of a failed arbitrage group) carry kGatewayIntentBit, whether
+  // or not they were recorded as orders (their record names the strategy of the intent they undo).
   if ((intent_id & kGatewayIntentBit) != 0) return kUnwind;
+  if (const auto it = intent_strategy_.find(intent_id); it != intent_strategy_.end()) return it->second;
   if (const auto it = intent_strategy_.find(group_id); group_id != 0 && it != intent_strategy_.end())
     return it->second;
   return static_cast<size_t>(StrategyKind::manual);
@@ -74,7 +75,8 @@ void BacktestLedger::on_ops_event(const OpsEvent& event) {
     case OpsEventKind::order_submitted: {
       const OrderIntent& intent = event.payload.order_submitted.intent;
       intents_.push_back(intent);
-      const auto row = static_cast<uint8_t>(intent.strategy);
+      const bool unwind = (intent.intent_id & kGatewayIntentBit) != 0;  // a gateway-made order
+      const auto row = static_cast<uint8_t>(unwind ? kUnwind : static_cast<size_t>(intent.strategy));
       intent_strategy_[intent.intent_id] = row;
       ++intents_by_row_[row];
       break;

@@ -1,9 +1,11 @@
 #include "pmx/backtest/backtest_run.h"
 
 #include <array>
+#include <initializer_list>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "pmx/backtest/backtest_ledger.h"
 #include "pmx/backtest/price_history.h"
@@ -15,47 +17,52 @@
 namespace pmx {
 namespace {
 
+// Appends named counts to the report, in the order given (the report keeps that order).
+void add_counts(BacktestReport& report, std::initializer_list<std::pair<const char*, uint64_t>> counts) {
+  for (const auto& [name, value] : counts)
+    report.counts.emplace_back(name, value);
+}
+
 void add_capture_counts(const CaptureCounters& c, BacktestReport& report) {
-  report.counts.emplace_back("capture.records", c.records);
-  report.counts.emplace_back("capture.bad_lines", c.bad_lines);
-  report.counts.emplace_back("capture.malformed_line", c.error_count(FeedError::malformed_line));
-  report.counts.emplace_back("capture.bad_venue", c.error_count(FeedError::bad_venue));
-  report.counts.emplace_back("capture.line_too_long", c.error_count(FeedError::line_too_long));
-  report.counts.emplace_back("capture.comment_lines", c.comment_lines);
-  report.counts.emplace_back("capture.bad_headers", c.bad_headers);
+  add_counts(report, {{"capture.records", c.records},
+                      {"capture.bad_lines", c.bad_lines},
+                      {"capture.malformed_line", c.error_count(FeedError::malformed_line)},
+                      {"capture.bad_venue", c.error_count(FeedError::bad_venue)},
+                      {"capture.line_too_long", c.error_count(FeedError::line_too_long)},
+                      {"capture.comment_lines", c.comment_lines},
+                      {"capture.bad_headers", c.bad_headers}});
 }
 
 void add_pipeline_counts(const ReplayPipeline& pipeline, BacktestReport& report) {
   const ReplayCounters& r = pipeline.counters();
-  report.counts.emplace_back("feed.frames", r.frames);
-  report.counts.emplace_back("feed.frames_without_instruments", r.frames_no_feed);
-  report.counts.emplace_back("feed.events_injected", r.events_injected);
-  report.counts.emplace_back("feed.kalshi_rejected_frames", pipeline.kalshi_feed() != nullptr
-                                                                ? pipeline.kalshi_feed()->counters().errors
-                                                                : 0);
-  report.counts.emplace_back(
-      "feed.polymarket_rejected_frames",
-      pipeline.polymarket_feed() != nullptr ? pipeline.polymarket_feed()->counters().errors : 0);
   const StrategyEngineCounters& e = pipeline.engine().counters();
-  report.counts.emplace_back("engine.events", e.events);
-  report.counts.emplace_back("engine.book_changes", e.book_changes);
-  report.counts.emplace_back("engine.stale_books", e.stale_books);
-  report.counts.emplace_back("engine.decisions", e.decisions);
-  report.counts.emplace_back("engine.throttled", e.throttled);
-  report.counts.emplace_back("engine.sized_out", e.sized_out);
-  report.counts.emplace_back("engine.groups_refused", e.groups_refused);
-  report.counts.emplace_back("engine.exits", e.exits);
-  report.counts.emplace_back("engine.thesis_invalidations", e.thesis_invalidations);
   const PaperExchangeCounters& p = pipeline.paper().counters();
-  report.counts.emplace_back("paper.submitted", p.submitted);
-  report.counts.emplace_back("paper.rejected_no_book", p.rejected_no_book);
-  report.counts.emplace_back("paper.rejected_full", p.rejected_full);
-  report.counts.emplace_back("replay.rounds", r.rounds);
-  report.counts.emplace_back("replay.time_steps", r.steps);
-  report.counts.emplace_back("replay.ops_dropped", r.ops_dropped);
-  report.counts.emplace_back("replay.observer_failures", r.observer_failures);
-  report.counts.emplace_back("replay.events_dropped", r.events_dropped);
-  report.counts.emplace_back("replay.orders_working_at_end", pipeline.gateway_stage().open_orders());
+  const KalshiFeed* kalshi = pipeline.kalshi_feed();
+  const PolymarketFeed* polymarket = pipeline.polymarket_feed();
+  add_counts(report,
+             {{"feed.frames", r.frames},
+              {"feed.frames_without_instruments", r.frames_no_feed},
+              {"feed.events_injected", r.events_injected},
+              {"feed.kalshi_rejected_frames", kalshi != nullptr ? kalshi->counters().errors : 0},
+              {"feed.polymarket_rejected_frames", polymarket != nullptr ? polymarket->counters().errors : 0},
+              {"engine.events", e.events},
+              {"engine.book_changes", e.book_changes},
+              {"engine.stale_books", e.stale_books},
+              {"engine.decisions", e.decisions},
+              {"engine.throttled", e.throttled},
+              {"engine.sized_out", e.sized_out},
+              {"engine.groups_refused", e.groups_refused},
+              {"engine.exits", e.exits},
+              {"engine.thesis_invalidations", e.thesis_invalidations},
+              {"paper.submitted", p.submitted},
+              {"paper.rejected_no_book", p.rejected_no_book},
+              {"paper.rejected_full", p.rejected_full},
+              {"replay.rounds", r.rounds},
+              {"replay.time_steps", r.steps},
+              {"replay.ops_dropped", r.ops_dropped},
+              {"replay.observer_failures", r.observer_failures},
+              {"replay.events_dropped", r.events_dropped},
+              {"replay.orders_working_at_end", pipeline.gateway_stage().open_orders()}});
 }
 
 void add_common_notes(const BacktestOptions& options, BacktestReport& report) {
@@ -70,9 +77,10 @@ void add_common_notes(const BacktestOptions& options, BacktestReport& report) {
       "fees; positions still open at the end count at the final mid mark");
   report.notes.push_back(
       "fills: the paper exchange's seeded latency, slippage and fill model (config paper.*, seed " +
-      std::to_string(report.seed) + "); a fill is stamped at the end of the " +
-      std::to_string(options.time_step_ns / 1000) +
-      " us clock step in which the latency model made its order due");
+      std::to_string(report.seed) +
+      "); the clock stops at each time the latency model makes an order or cancel due, so fills carry "
+      "those exact times; the gateway's own timed work (TWAP chunks, limit timeouts) runs on " +
+      std::to_string(options.time_step_ns / 1000) + " us clock steps");
 }
 
 }  // namespace

@@ -64,7 +64,10 @@ ReplayPipeline::ReplayPipeline(const MarketUniverse& universe, const Config& con
   if (options_.seed) paper.seed = *options_.seed;
   engine_ = std::make_unique<StrategyEngine>(universe_, config, cross_venue_pairs, options_.engine);
   paper_ = std::make_unique<PaperExchange>(universe_, paper_exchange_options(paper));
-  gateway_ = std::make_unique<OrderGateway<PaperExchange>>(*paper_, universe_, order_gateway_options(config));
+  const OrderGatewayOptions gateway_options = order_gateway_options(config);
+  recording_ = std::make_unique<RecordingBackend<PaperExchange>>(*paper_, gateway_options.max_parents);
+  gateway_ = std::make_unique<OrderGateway<RecordingBackend<PaperExchange>>>(*recording_, universe_,
+                                                                             gateway_options);
 
   // The feeds are never connected: frames arrive through handle_frame.
   if (std::vector<std::string> tickers = keys_of(universe_, Venue::kalshi); !tickers.empty()) {
@@ -83,10 +86,10 @@ ReplayPipeline::ReplayPipeline(const MarketUniverse& universe, const Config& con
   }
   strategy_ = std::make_unique<StrategyStage>(*engine_, rings_, universe_, nullptr, &strategy_ops_,
                                               strategy_stage_options(options_));
-  GatewayStageOptions gateway_options;
-  gateway_options.clock = options_.latency_clock;
-  gateway_stage_ = std::make_unique<GatewayStage<PaperExchange>>(*gateway_, *paper_, rings_, nullptr,
-                                                                 &gateway_ops_, nullptr, gateway_options);
+  GatewayStageOptions stage_options;
+  stage_options.clock = options_.latency_clock;
+  gateway_stage_ = std::make_unique<GatewayStage<RecordingBackend<PaperExchange>>>(
+      *gateway_, *recording_, rings_, nullptr, &gateway_ops_, nullptr, stage_options);
   loop_.add(*strategy_);
   loop_.add(*gateway_stage_);
   batch_.resize(256);
@@ -145,19 +148,27 @@ void ReplayPipeline::advance_to(MonoNanos until) noexcept {
     return;
   }
   if (until.ns <= mono_.ns) return;
-  // Steps while orders work; the last one lands 1 ns before `until`, so whatever came due before
-  // the next frame is settled against the books that frame has not changed yet.
-  while (working() && mono_.ns + options_.time_step_ns < until.ns) {
-    mono_ = MonoNanos{mono_.ns + options_.time_step_ns};
-    ++counters_.steps;
-    run_until_idle();
-  }
-  if (working() && mono_.ns < until.ns - 1) {
-    mono_ = MonoNanos{until.ns - 1};
-    ++counters_.steps;
-    run_until_idle();
-  }
+  // The last stop is 1 ns before `until`, so whatever came due before the next frame is settled
+  // against the books that frame has not changed yet.
+  step_through(until.ns - 1);
   mono_ = until;
+}
+
+int64_t ReplayPipeline::next_stop(int64_t limit) const noexcept {
+  int64_t stop = limit;
+  if (const std::optional<WallNanos> due = paper_->next_due())
+    stop = std::min(stop, std::max(due->ns - options_.wall_minus_mono_ns, mono_.ns + 1));
+  if (gateway_->timed_intents() > 0 || gateway_->active_intents() > paper_->open_orders())
+    stop = std::min(stop, mono_.ns + options_.time_step_ns);
+  return stop;
+}
+
+void ReplayPipeline::step_through(int64_t limit) noexcept {
+  while (working() && mono_.ns < limit) {
+    mono_ = MonoNanos{next_stop(limit)};
+    ++counters_.steps;
+    run_until_idle();
+  }
 }
 
 void ReplayPipeline::frame(Venue venue, std::string_view text, MonoNanos received) noexcept {
@@ -192,13 +203,8 @@ void ReplayPipeline::events(Venue venue, std::span<const MarketEvent> events, Mo
 }
 
 void ReplayPipeline::finish(int64_t horizon_ns) noexcept {
-  const int64_t end = mono_.ns + std::max<int64_t>(horizon_ns, 0);
   run_until_idle();
-  while (working() && mono_.ns < end) {
-    mono_ = MonoNanos{std::min(end, mono_.ns + options_.time_step_ns)};
-    ++counters_.steps;
-    run_until_idle();
-  }
+  step_through(mono_.ns + std::max<int64_t>(horizon_ns, 0));
 }
 
 }  // namespace pmx

@@ -600,6 +600,23 @@ void StrategyEngine::on_exec_report(const ExecReport& report, WallNanos now) noe
   refresh_holding(id, now);
 }
 
+void StrategyEngine::restore_position(InstrumentId id, Outcome outcome, Qty qty, Price average_price,
+                                      Money round_trip_pnl, Money round_trip_fees, WallNanos now) noexcept {
+  if (!books_.has(id) || qty.units <= 0) return;
+  ExecReport fill;
+  fill.instrument = id;
+  fill.venue = books_.venue(id);
+  fill.side = Side::buy;
+  fill.outcome = outcome;
+  fill.type = ExecType::fill;
+  fill.fill_price = average_price;
+  fill.fill_qty = qty;
+  fill.cumulative_qty = qty;
+  fill.ts = now;
+  on_exec_report(fill, now);
+  portfolio_.restore_round_trip(id, outcome, round_trip_pnl, round_trip_fees);
+}
+
 SettlementEffect StrategyEngine::on_settlement(InstrumentId instrument, Outcome winner,
                                                WallNanos now) noexcept {
   const SettlementEffect effect = risk_.on_settlement(instrument, winner, now);

@@ -270,8 +270,8 @@ size_t StrategyStage::drain_reports(WallNanos now) noexcept {
     record.average_price = position.average_price();
     record.mark_price = engine_.portfolio().mark_of(id, report.outcome, MarkKind::mid);
     record.qty = Qty{position.qty.units < 0 ? -position.qty.units : position.qty.units};
-    record.realized_pnl = position.round_trip_pnl;
-    record.fees = position.fees_paid;
+    record.realized_pnl = position.round_trip_pnl;  // kept after the close: the row's final figure
+    record.fees = position.round_trip_fees;
     record.ts = now;
     push_ops(OpsEvent::of(record));
   }

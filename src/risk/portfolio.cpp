@@ -54,6 +54,16 @@ void Portfolio::update_peak() noexcept {
   if (now_equity > peak_) peak_ = now_equity;
 }
 
+bool Portfolio::restore_round_trip(InstrumentId instrument, Outcome outcome, Money round_trip_pnl,
+                                   Money round_trip_fees) noexcept {
+  if (!known(instrument)) return false;
+  Position& p = slots_[slot_index(instrument, outcome)].position;
+  if (!p.is_open()) return false;
+  p.round_trip_pnl = round_trip_pnl;
+  p.round_trip_fees = round_trip_fees;
+  return true;
+}
+
 TradeEffect Portfolio::apply_fill(const ExecReport& report, WallNanos now) noexcept {
   if (!is_fill(report.type) || report.fill_qty.units <= 0 || !known(report.instrument)) {
     ++ignored_reports_;

@@ -23,6 +23,11 @@ void open_or_add(Position& p, Side side, Price price, Qty qty, Money& cash) noex
   }
 }
 
+void start_round_trip(Position& p) noexcept {
+  p.round_trip_pnl = Money{};
+  p.round_trip_fees = Money{};
+}
+
 }  // namespace
 
 Money Position::exposure() const noexcept {
@@ -45,11 +50,13 @@ TradeEffect apply_trade(Position& p, Side side, Price price, Qty qty, Money fee)
   if (qty.units <= 0) return effect;
   const bool was_open = p.is_open();
   const Money exposure_before = p.exposure();
-  if (!was_open) p.round_trip_pnl = Money{};
+  if (!was_open) start_round_trip(p);
 
   const bool adds = !was_open || ((p.qty.units > 0) == (side == Side::buy));
+  Qty remainder{};  // what a flip opens the other way once the position is flat
   if (adds) {
     open_or_add(p, side, price, qty, effect.cash_delta);
+    effect.opened = !was_open;
   } else {
     const int64_t held = magnitude(p.qty.units);
     const Qty closing{std::min(qty.units, held)};
@@ -63,22 +70,21 @@ TradeEffect apply_trade(Position& p, Side side, Price price, Qty qty, Money fee)
     p.qty = side == Side::sell ? p.qty - closing : p.qty + closing;
     p.realized_pnl = p.realized_pnl + effect.realized_delta;
     p.round_trip_pnl = p.round_trip_pnl + effect.realized_delta;
-    if (!p.is_open()) {
-      effect.closed = true;
-      effect.closed_round_trip_pnl = p.round_trip_pnl - fee;  // the whole fee belongs to the close
-      p.round_trip_pnl = Money{};
-      const Qty remainder = qty - closing;
-      if (remainder.units > 0) {
-        open_or_add(p, side, price, remainder, effect.cash_delta);
-        effect.opened = true;
-      }
-    }
+    effect.closed = !p.is_open();
+    remainder = qty - closing;
   }
-  if (adds && !was_open) effect.opened = true;
 
+  // The whole fee belongs to the round trip the trade adds to or closes.
   effect.cash_delta = effect.cash_delta - fee;
   p.fees_paid = p.fees_paid + fee;
-  if (p.is_open() && !effect.closed) p.round_trip_pnl = p.round_trip_pnl - fee;
+  p.round_trip_pnl = p.round_trip_pnl - fee;
+  p.round_trip_fees = p.round_trip_fees + fee;
+  if (effect.closed) effect.closed_round_trip_pnl = p.round_trip_pnl;
+  if (remainder.units > 0) {
+    start_round_trip(p);
+    open_or_add(p, side, price, remainder, effect.cash_delta);
+    effect.opened = true;
+  }
   effect.exposure_delta = p.exposure() - exposure_before;
   return effect;
 }

@@ -1,7 +1,9 @@
 // ReplayPipeline: the engine's stages under the replay's clock.
 #include "pmx/backtest/replay_pipeline.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -84,6 +86,39 @@ TEST(ReplayPipeline, FinishSettlesEveryWorkingOrder) {
   pipeline.finish(3'600'000'000'000);
   EXPECT_EQ(pipeline.gateway_stage().open_orders(), 0u);
   EXPECT_EQ(pipeline.engine().portfolio().position_count(), 3);
+}
+
+// Each order submitted and each fill, with its simulated time.
+struct OrderTimes final : ReplayObserver {
+  std::vector<std::pair<uint64_t, WallNanos>> submitted;  // intent id, submission time
+  std::vector<std::pair<uint64_t, WallNanos>> fills;      // intent id, fill time
+  void on_ops_event(const OpsEvent& event) override {
+    if (event.kind == OpsEventKind::order_submitted)
+      submitted.emplace_back(event.payload.order_submitted.intent.intent_id,
+                             event.payload.order_submitted.submitted_ts);
+    if (event.kind == OpsEventKind::exec_report && event.payload.exec_report.fill_qty.units > 0)
+      fills.emplace_back(event.payload.exec_report.intent_id, event.payload.exec_report.ts);
+  }
+  void on_round(WallNanos, const Portfolio&) override {}
+};
+
+TEST(ReplayPipeline, FillIsStampedAtOrderTimePlusTheModelledLatencyWithNoFrameInBetween) {
+  const MarketUniverse universe = test::bundle_universe();
+  Config config = test::bundle_config();
+  config.paper.latency_min_ms = config.paper.latency_max_ms = 7;
+  ReplayPipelineOptions o = options();
+  o.time_step_ns = 3'000'000;  // a clock that only stepped would stamp the fills at 9 ms
+  OrderTimes times;
+  ReplayPipeline pipeline(universe, config, nullptr, times, o);
+  play(pipeline, test::bundle_session(1, 1'000'000'000));  // the next frame comes 1 s later
+  ASSERT_EQ(times.submitted.size(), 3u);
+  ASSERT_EQ(times.fills.size(), 3u);
+  for (const auto& [intent, filled_at] : times.fills) {
+    const auto order = std::find_if(times.submitted.begin(), times.submitted.end(),
+                                    [&](const auto& s) { return s.first == intent; });
+    ASSERT_NE(order, times.submitted.end()) << "fill of intent " << intent << " without its order";
+    EXPECT_EQ(filled_at.ns, order->second.ns + 7'000'000) << "intent " << intent;
+  }
 }
 
 TEST(ReplayPipeline, ZeroTimeStepIsRefused) {

@@ -363,5 +363,55 @@ TEST_F(PaperExchangeTest, AFilledRestingOrderIsNotCancelledLater) {
   EXPECT_EQ(x.open_orders(), 0u);
 }
 
+TEST_F(PaperExchangeTest, NothingIsDueWhenNoOrderIsPending) {
+  PaperExchange x(universe_, no_noise());
+  EXPECT_FALSE(x.next_due().has_value());
+}
+
+TEST_F(PaperExchangeTest, NextDueIsTheEarliestArrivalOfAnOrderInFlight) {
+  PaperExchange x(universe_, no_noise());
+  kalshi_snapshot(x, {}, {{60, 100}});
+  x.submit(intent(1, Side::buy, Outcome::yes, 40, 5), at_ms(5));  // arrives at 15 ms
+  x.submit(intent(2, Side::buy, Outcome::yes, 40, 5), at_ms(3));  // arrives at 13 ms
+  EXPECT_EQ(x.next_due(), at_ms(13));
+  drain(x, at_ms(13));
+  EXPECT_EQ(x.next_due(), at_ms(15));
+  drain(x, at_ms(15));
+  EXPECT_FALSE(x.next_due().has_value());
+}
+
+TEST_F(PaperExchangeTest, RestingOrderIsDueOnlyOnceACancelWaits) {
+  PaperExchange x(universe_, no_noise());
+  kalshi_snapshot(x, {}, {{60, 10}});
+  x.submit(intent(1, Side::buy, Outcome::yes, 30, 5, TimeInForce::gtc), at_ms(0));
+  drain(x, at_ms(10));  // rests: no timed work of its own
+  EXPECT_FALSE(x.next_due().has_value());
+  x.cancel(1, at_ms(40));
+  EXPECT_EQ(x.next_due(), at_ms(50));
+}
+
+TEST_F(PaperExchangeTest, ReportNotHandedOutYetIsDueAtItsOwnTime) {
+  PaperExchangeOptions o = no_noise();
+  o.max_open_orders = 1;
+  PaperExchange x(universe_, o);
+  x.submit(intent(1, Side::buy, Outcome::yes, 50, 1), at_ms(0));  // due at 10 ms
+  x.submit(intent(2, Side::buy, Outcome::yes, 50, 1), at_ms(2));  // no slot: rejected at 2 ms
+  EXPECT_EQ(x.next_due(), at_ms(2));
+}
+
+TEST_F(PaperExchangeTest, AdvancingToNextDueStampsTheFillAtTheModelledLatency) {
+  PaperExchangeOptions o = no_noise();
+  o.latency_min_ns = o.latency_max_ns = 7'345'678;
+  PaperExchange x(universe_, o);
+  kalshi_snapshot(x, {}, {{60, 10}});
+  x.submit(intent(1, Side::buy, Outcome::yes, 45, 5), at_ms(1));
+  const std::optional<WallNanos> due = x.next_due();
+  ASSERT_TRUE(due.has_value());
+  const auto r = drain(x, *due);
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_EQ(r[1].type, ExecType::fill);
+  EXPECT_EQ(r[1].ts.ns, at_ms(1).ns + 7'345'678);
+}
+
 }  // namespace
 }  // namespace pmx

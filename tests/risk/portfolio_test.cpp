@@ -227,6 +227,50 @@ TEST_F(PortfolioTest, ClosingReportsTheRoundTripNetOfEveryFee) {
   EXPECT_EQ(effect.closed_round_trip_pnl, usd(0.20 - 0.30 - 0.34));
 }
 
+TEST_F(PortfolioTest, ClosedPositionKeepsItsRoundTripUntilItReopens) {
+  buy_ten_at_forty();
+  portfolio.apply_fill(fill(kA, Side::sell, Outcome::yes, cents(55), Qty::contracts(10), usd(0.17)), kNoon);
+  const Position& p = portfolio.position(kA, Outcome::yes);
+  EXPECT_FALSE(p.is_open());
+  EXPECT_EQ(p.round_trip_pnl, usd(1.50 - 0.34));
+  EXPECT_EQ(p.round_trip_fees, usd(0.34));
+}
+
+TEST_F(PortfolioTest, ReopeningStartsANewRoundTrip) {
+  buy_ten_at_forty();
+  portfolio.apply_fill(fill(kA, Side::sell, Outcome::yes, cents(55), Qty::contracts(10), usd(0.17)), kNoon);
+  portfolio.apply_fill(fill(kA, Side::buy, Outcome::yes, cents(50), Qty::contracts(2), usd(0.05)), kNoon);
+  const Position& p = portfolio.position(kA, Outcome::yes);
+  EXPECT_EQ(p.round_trip_pnl, usd(-0.05));
+  EXPECT_EQ(p.round_trip_fees, usd(0.05));
+}
+
+TEST_F(PortfolioTest, FlipGivesTheWholeFeeToTheClosedRoundTripAndStartsTheNextAtZero) {
+  portfolio.apply_fill(fill(kA, Side::buy, Outcome::yes, cents(40), Qty::contracts(5), usd(0.09)), kNoon);
+  const TradeEffect effect = portfolio.apply_fill(
+      fill(kA, Side::sell, Outcome::yes, cents(50), Qty::contracts(8), usd(0.14)), kNoon);
+  EXPECT_EQ(effect.closed_round_trip_pnl, usd(0.50 - 0.09 - 0.14));
+  const Position& p = portfolio.position(kA, Outcome::yes);
+  EXPECT_EQ(p.round_trip_pnl, Money{});
+  EXPECT_EQ(p.round_trip_fees, Money{});
+}
+
+TEST_F(PortfolioTest, RestoredRoundTripCarriesOnIntoTheClose) {
+  portfolio.apply_fill(fill(kA, Side::buy, Outcome::yes, cents(40), Qty::contracts(6)), kNoon);  // a restart
+  ASSERT_TRUE(portfolio.restore_round_trip(kA, Outcome::yes, usd(-0.04), usd(0.24)));
+  const TradeEffect effect = portfolio.apply_fill(
+      fill(kA, Side::sell, Outcome::yes, cents(50), Qty::contracts(6), usd(0.10)), kNoon);
+  EXPECT_EQ(effect.closed_round_trip_pnl, usd(-0.04 + 0.60 - 0.10));
+  EXPECT_EQ(portfolio.position(kA, Outcome::yes).round_trip_fees, usd(0.34));
+  EXPECT_EQ(portfolio.realized_pnl(), usd(0.60)) << "the account's figures are this run's";
+}
+
+TEST_F(PortfolioTest, RestoringTheRoundTripOfAFlatPositionChangesNothing) {
+  EXPECT_FALSE(portfolio.restore_round_trip(kA, Outcome::yes, usd(1.00), usd(0.10)));
+  EXPECT_FALSE(portfolio.restore_round_trip(InstrumentId{99}, Outcome::yes, usd(1.00), usd(0.10)));
+  EXPECT_EQ(portfolio.position(kA, Outcome::yes).round_trip_pnl, Money{});
+}
+
 TEST_F(PortfolioTest, ReportsThatAreNotFillsChangeNothing) {
   portfolio.apply_fill(
       fill(kA, Side::buy, Outcome::yes, cents(40), Qty::contracts(10), Money{}, ExecType::accepted), kNoon);

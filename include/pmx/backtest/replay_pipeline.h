@@ -2,22 +2,27 @@
 // live/replay equivalence check.
 //
 //   recorded frame ─KalshiFeed/PolymarketFeed::handle_frame─► feed rings ─► StrategyStage ─intents─►
-//   GatewayStage<PaperExchange> ─reports─► StrategyStage          (one StageLoop, run_once by hand)
+//   GatewayStage<RecordingBackend<PaperExchange>> ─reports─► StrategyStage   (one StageLoop, run_once by
+//   hand)
 //
 // The very objects the engine runs (feeds' handle_frame, StrategyEngine, StrategyStage,
-// GatewayStage, OrderGateway, PaperExchange with config.paper.* and the replay's seed) are wired
-// as in the engine with shm and the database left out: the stages' ops records (opportunities,
+// GatewayStage, OrderGateway, RecordingBackend, PaperExchange with config.paper.* and the replay's
+// seed) are wired as in the engine with shm and the database left out (RecordingBackend as live:
+// the gateway's own orders, arbitrage unwinds, are recorded as orders the way the engine's database
+// has them): the stages' ops records (opportunities,
 // decisions, refusals, order submissions, execution reports, positions) go to one OpsQueue per
 // stage, which the pipeline drains after every round into a ReplayObserver (the backtest's
 // ledger): the strategy stage's records first, then the gateway stage's, each in push order.
 //
 // Simulated time. No clock is read on the path: `mono` is the frame's receive time and the
 // strategy's wall clock is that plus wall_minus_mono_ns (the capture header's offset). Between two
-// frames, while the gateway has working orders, the clock advances in steps of time_step_ns, and
-// once more to 1 ns before the next frame, so every order the paper latency model makes due
-// before that frame arrives (and fills against the books) before the frame is applied, as it did
-// live. A fill is stamped at the end of the step that made it due: at most time_step_ns late.
-// (PaperExchange exposes no next-due time; with one, the steps could land on due times exactly.)
+// frames, while orders work, the clock stops at each time the paper venue has work
+// (PaperExchange::next_due: an order's arrival, a cancel), so every fill and cancel is stamped at
+// exactly the time its latency model says, whether or not a frame arrives in between; and once
+// more 1 ns before the next frame, so what came due before that frame is settled against the books
+// it has not changed yet. The gateway's own timed work (TWAP chunks, limit timeouts, children
+// waiting for the write budget) has no due time to ask for: while there is any, the clock also
+// advances in steps of time_step_ns, and that work is at most one step late.
 //
 // Not thread-safe; one pipeline per thread. Construction allocates and may throw (bad config,
 // implausible ticker); frame() and event() do not allocate once warm.
@@ -35,6 +40,7 @@
 #include "pmx/core/types.h"
 #include "pmx/engine/engine_rings.h"
 #include "pmx/engine/gateway_stage.h"
+#include "pmx/engine/recording_backend.h"
 #include "pmx/engine/stage_runner.h"
 #include "pmx/engine/strategy_engine.h"
 #include "pmx/engine/strategy_stage.h"
@@ -67,7 +73,7 @@ MonoNanos replay_latency_clock() noexcept;
 struct ReplayPipelineOptions {
   std::optional<uint64_t> seed;      // overrides config.paper.seed
   int64_t wall_minus_mono_ns = 0;    // strategy wall clock = receive time + this
-  int64_t time_step_ns = 1'000'000;  // clock step while orders work between frames (> 0)
+  int64_t time_step_ns = 1'000'000;  // clock step while the gateway has timed work (> 0)
   EngineRingSizes rings{};
   size_t ops_capacity = 1 << 16;  // records per round at most (more are dropped, counted)
   // Latency-stamp clock for the stages (never decides anything); tests inject a wild one.
@@ -114,7 +120,9 @@ class ReplayPipeline {
   const MarketUniverse& universe() const noexcept { return universe_; }
   const StrategyEngine& engine() const noexcept { return *engine_; }
   const StrategyStage& strategy_stage() const noexcept { return *strategy_; }
-  const GatewayStage<PaperExchange>& gateway_stage() const noexcept { return *gateway_stage_; }
+  const GatewayStage<RecordingBackend<PaperExchange>>& gateway_stage() const noexcept {
+    return *gateway_stage_;
+  }
   const PaperExchange& paper() const noexcept { return *paper_; }
   const ReplayCounters& counters() const noexcept { return counters_; }
   // Parser counters of the feeds (frames rejected and why); null when the venue has no feed.
@@ -125,6 +133,11 @@ class ReplayPipeline {
   bool round() noexcept;  // one round at the current clock, then the ops records
   void run_until_idle() noexcept;
   bool working() const noexcept;
+  // The next clock stop at or before `limit` (mono ns): the paper venue's next due time, and a
+  // time_step_ns step while the gateway has timed work of its own.
+  int64_t next_stop(int64_t limit) const noexcept;
+  // Stops the clock at each next_stop() up to `limit` while orders work.
+  void step_through(int64_t limit) noexcept;
   void drain_ops() noexcept;
   void drain(OpsQueue& queue) noexcept;
 
@@ -136,11 +149,12 @@ class ReplayPipeline {
   OpsQueue gateway_ops_;
   std::unique_ptr<StrategyEngine> engine_;
   std::unique_ptr<PaperExchange> paper_;
-  std::unique_ptr<OrderGateway<PaperExchange>> gateway_;
+  std::unique_ptr<RecordingBackend<PaperExchange>> recording_;  // records the gateway's own orders
+  std::unique_ptr<OrderGateway<RecordingBackend<PaperExchange>>> gateway_;
   std::unique_ptr<KalshiFeed> kalshi_feed_;
   std::unique_ptr<PolymarketFeed> polymarket_feed_;
   std::unique_ptr<StrategyStage> strategy_;
-  std::unique_ptr<GatewayStage<PaperExchange>> gateway_stage_;
+  std::unique_ptr<GatewayStage<RecordingBackend<PaperExchange>>> gateway_stage_;
   StageLoop loop_;
   std::vector<OpsEvent> batch_;
   MonoNanos mono_{};

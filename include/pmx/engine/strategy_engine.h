@@ -125,6 +125,12 @@ class StrategyEngine {
 
   // Every execution report from the gateway (fills, acks, terminal answers), through risk.
   void on_exec_report(const ExecReport& report, WallNanos now) noexcept;
+  // Start-up after a restart: a long position recovered from the database, entered as a buy of
+  // `qty` at its average price (no fee: that was paid in the run that opened it), then given its
+  // round trip so far (P&L net of fees, and fees, as the positions table kept them) so that its
+  // position records carry on from them. An unknown instrument or qty <= 0 changes nothing.
+  void restore_position(InstrumentId id, Outcome outcome, Qty qty, Price average_price, Money round_trip_pnl,
+                        Money round_trip_fees, WallNanos now) noexcept;
   // The market resolved (YES pays $1 when `winner` is yes).
   SettlementEffect on_settlement(InstrumentId instrument, Outcome winner, WallNanos now) noexcept;
 

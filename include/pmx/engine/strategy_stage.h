@@ -4,6 +4,8 @@
 //   1. control   the shm control mailbox (one acquire load when empty): kill / resume / mode / set
 //                (a set of a runtime key goes on to StrategyEngine::apply_runtime_config at once)
 //   2. reports   the gateway's ExecReports -> engine (positions, risk); position records to ops
+//                (realized P&L and fees of the round trip since the position opened, net of fees:
+//                Position::round_trip_pnl / round_trip_fees, still there in the closing fill's record)
 //   3. intents   intents that found the ring full last round go first (the backlog)
 //   4. events    up to max_events_per_round from each feed ring, in order: each is forwarded to
 //                book_mirror FIRST (so the gateway's books are never behind an intent the event

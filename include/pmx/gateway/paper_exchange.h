@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "pmx/book/book_set.h"
@@ -82,6 +83,12 @@ class PaperExchange {
       sink(reports_[report_head_ % reports_.size()]);
     }
   }
+
+  // The earliest simulated time at which advance() has work: an in-flight order's arrival, a
+  // resting order's cancel, or a report not handed out yet (due at once: at its own time).
+  // Empty when nothing is pending. A simulated clock that advances to exactly this time gets each
+  // report stamped as the latency model says, not at the caller's next step.
+  std::optional<WallNanos> next_due() const noexcept;
 
   size_t open_orders() const noexcept { return open_count_; }
   const BookSet& books() const noexcept { return books_; }

@@ -56,6 +56,13 @@ class Portfolio {
   // position at yes_price and the NO position at $1 - yes_price. kNoPrice clears the mark.
   void mark(InstrumentId instrument, MarkKind kind, Price yes_price, WallNanos now) noexcept;
 
+  // Start-up after a restart: the round trip so far of a position just restored (its P&L net of
+  // fees, and its fees, as the positions table kept them), so that its records carry on from them
+  // instead of from zero. The account's figures are this run's and do not change. False (nothing
+  // changed) for an unknown instrument or a flat position.
+  bool restore_round_trip(InstrumentId instrument, Outcome outcome, Money round_trip_pnl,
+                          Money round_trip_fees) noexcept;
+
   // Starts a new day's figures if `now` is in a later UTC day than the current one.
   void roll_day(WallNanos now) noexcept;
 

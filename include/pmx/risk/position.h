@@ -7,7 +7,12 @@
 //     realizes (cash of the closed part) - (cost removed): P&L at the average price. Closing
 //     the whole position removes the whole cost basis, so a flat position carries no residue;
 //   * realized P&L is gross of fees; fees are kept beside it, so
-//       cash flows of every trade = realized - fees - change in cost_basis.
+//       cash flows of every trade = realized - fees - change in cost_basis;
+//   * the round trip (round_trip_pnl, round_trip_fees) covers the trades since the position last
+//     opened from flat, the closing trade and its whole fee included. It is kept after the close,
+//     until the next open, so a reader of the flat position (the position record, the win/loss
+//     count) still sees what the round trip made; a flip closes one round trip and starts the
+//     next at zero.
 // A trade that crosses zero closes the position and opens the remainder the other way.
 #pragma once
 
@@ -20,9 +25,10 @@ namespace pmx {
 struct Position {
   Qty qty{};
   Money cost_basis{};
-  Money realized_pnl{};    // lifetime, gross of fees
-  Money fees_paid{};       // lifetime
-  Money round_trip_pnl{};  // realized - fees since the position last opened from flat
+  Money realized_pnl{};     // lifetime (this run), gross of fees
+  Money fees_paid{};        // lifetime (this run)
+  Money round_trip_pnl{};   // realized - fees of the current (or, when flat, the last) round trip
+  Money round_trip_fees{};  // fees of that round trip
 
   constexpr bool is_open() const noexcept { return qty.units != 0; }
 

@@ -94,6 +94,16 @@ void PaperExchange::schedule(const Order& order) noexcept {
   }
 }
 
+std::optional<WallNanos> PaperExchange::next_due() const noexcept {
+  std::optional<WallNanos> due;
+  if (!due_.empty()) due = WallNanos{due_.top_at()};
+  if (report_head_ != report_tail_) {
+    const WallNanos made = reports_[report_head_ % reports_.size()].ts;
+    if (!due || made < *due) due = made;
+  }
+  return due;
+}
+
 // Due work in time order: arrivals and cancels at or before `now`, earliest first (ties by
 // slot), so reports come out as a venue would send them.
 void PaperExchange::process_due(WallNanos now) noexcept {
