@@ -174,7 +174,9 @@ int main(int argc, char** argv) {
   app.add_flag("--progress", a.progress, "progress bar on stderr even when it is not a terminal");
   app.add_option("--wall-minus-mono-ns", a.wall_minus_mono_ns,
                  "strategy wall clock = receive time + this (default: the capture header's)");
-  app.add_option("--time-step-us", a.time_step_us, "clock step while orders work between frames")
+  app.add_option("--time-step-us", a.time_step_us,
+                 "clock step for the gateway's own timed work (TWAP chunks, limit timeouts, rate-limit "
+                 "waits) between frames; paper fills land at their exact modelled times")
       ->check(CLI::Range(int64_t{1}, int64_t{60'000'000}));
   app.add_option("--compare-db", a.compare_db, "engine database: compare its opportunities and intents")
       ->check(CLI::ExistingFile);
