@@ -15,7 +15,7 @@ mkdir -p "${build}/artifacts"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
-for target in kalshi_parser polymarket_parser capture_reader; do
+for target in kalshi_parser polymarket_parser capture_reader bootstrap_pages; do
   exe="${build}/fuzz_${target}"
   seeds="${root}/fuzz/corpus/${target}"
   scratch="${build}/corpus/${target}"

@@ -70,6 +70,13 @@ inline FeedError read_u64(od::value& v, uint64_t& out) noexcept {
   return numeric ? FeedError::bad_number : from_simdjson(e);
 }
 
+// Where the document's iteration stands, for the byte offset of an error; nullptr when simdjson
+// cannot say (ParserCore::fail then reports offset 0).
+inline const char* location_of(od::document& doc) noexcept {
+  const char* at = nullptr;
+  return doc.current_location().get(at) ? nullptr : at;
+}
+
 inline FeedError read_i64(od::value& v, int64_t& out) noexcept {
   const auto e = v.get_int64().get(out);
   return e ? from_simdjson(e) : FeedError::ok;

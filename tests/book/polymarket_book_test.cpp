@@ -188,6 +188,8 @@ TEST_P(PolymarketBookRandomized, MatchesAStdMapModelAfterEveryUpdate) {
     return r;
   };
 
+  uint64_t model_crossed = 0;
+  uint64_t model_locked = 0;
   for (int op = 0; op < 5000; ++op) {
     const BookSide side = uniform(0, 1) == 0 ? BookSide::bid : BookSide::ask;
     const int32_t index = uniform(0, 4) == 0 ? static_cast<int32_t>(uniform(0, n_levels - 1))
@@ -212,6 +214,10 @@ TEST_P(PolymarketBookRandomized, MatchesAStdMapModelAfterEveryUpdate) {
     const bool both = !bids.empty() && !asks.empty();
     ASSERT_EQ(book.is_crossed(), both && bids.begin()->first > asks.begin()->first);
     ASSERT_EQ(book.is_locked(), both && bids.begin()->first == asks.begin()->first);
+    model_crossed += both && bids.begin()->first > asks.begin()->first;
+    model_locked += both && bids.begin()->first == asks.begin()->first;
+    ASSERT_EQ(book.stats().crossed, model_crossed);
+    ASSERT_EQ(book.stats().locked, model_locked);
     const Qty wanted{uniform(0, 5'000'000'000)};
     ASSERT_EQ(book.walk(BookSide::bid, wanted), model_walk(model_bid, wanted));
     ASSERT_EQ(book.walk(BookSide::ask, wanted), model_walk(model_ask, wanted));

@@ -337,6 +337,30 @@ TEST(PriceLadder, WalkStopsWhenTheSideRunsOut) {
   EXPECT_EQ(BidLadder(kCent).walk(contracts(1)), WalkResult{});
 }
 
+TEST(PriceLadder, WalkOfAtLeastTwoToThe49UnitsCostsEachLevelLikeNotional) {
+  // Beyond 2^49 units price * size may not fit 64 bits: the walk takes the 128-bit path.
+  const int64_t big = int64_t{1} << 50;
+  AskLadder asks(kCentiCent);
+  asks.set(px(4'321), Qty{big + 7});
+  asks.set(px(9'999), Qty{big});
+  const WalkResult r = asks.walk(Qty{2 * big});
+  EXPECT_EQ(r.filled, Qty{2 * big});
+  EXPECT_EQ(r.cost, notional(px(4'321), Qty{big + 7}) + notional(px(9'999), Qty{big - 7}));
+  EXPECT_EQ(r.worst_price, px(9'999));
+}
+
+TEST(PriceLadder, LevelCountCountsLevelsOnly) {
+  BidLadder bids(kCent);  // 101 ranks: the sentinel shares the second bitmap word
+  EXPECT_EQ(bids.level_count(), 0);
+  bids.set(px(0), contracts(1));
+  bids.set(px(10'000), contracts(1));
+  bids.set(px(3'600), contracts(1));
+  EXPECT_EQ(bids.level_count(), 3);
+  bids.clear();
+  EXPECT_EQ(bids.level_count(), 0);
+  EXPECT_TRUE(bids.empty());
+}
+
 TEST(LevelCost, EqualsNotionalOnBothSidesOfTheFastPathLimit) {
   const int64_t limit = int64_t{1} << 49;
   for (int32_t t : {0, 1, 4'999, 9'999, 10'000}) {

@@ -1,5 +1,7 @@
 #include "pmx/feed/bootstrap/iso_time.h"
 
+#include <cstdint>
+
 #include <gtest/gtest.h>
 
 namespace {
@@ -33,6 +35,17 @@ TEST(Iso8601, HandlesLeapDays) {
   EXPECT_FALSE(parse_iso8601("2023-02-29"));
   EXPECT_FALSE(parse_iso8601("2100-02-29"));
   EXPECT_TRUE(parse_iso8601("2000-02-29"));
+}
+
+TEST(Iso8601, AcceptsTheLastNanosecondWallNanosHolds) {
+  EXPECT_EQ(parse_iso8601("2262-04-11T23:47:16.854775807Z"), WallNanos{INT64_MAX});
+}
+
+// Regression (fuzz_bootstrap_pages): a Kalshi close_time in 4198 overflowed int64 nanoseconds.
+TEST(Iso8601, RefusesATimeBeyondWhatWallNanosHolds) {
+  EXPECT_FALSE(parse_iso8601("2262-04-11T23:47:16.854775808Z"));
+  EXPECT_FALSE(parse_iso8601("4198-01-08T15:00:00Z"));
+  EXPECT_FALSE(parse_iso8601("9999-12-31T23:59:59-23:59"));
 }
 
 TEST(Iso8601, RejectsMalformedText) {

@@ -75,6 +75,28 @@ TEST(KalshiMarketsPage, ReadsTaperedBandsAndTheirFinestTick) {
   EXPECT_EQ(m.tick_bands[2].end, Price::from_ticks(10'000));
 }
 
+// Regression (found writing fuzz_bootstrap_pages' invariants): the tick was the finest step,
+// 0.03 here, which does not divide $1, so making the market's book threw and stopped the engine
+// at start-up.
+TEST(KalshiMarketsPage, GivesAStepThatDoesNotDivideOneDollarATickThatDoes) {
+  const auto page = pmx::parse_kalshi_markets_page(edited_page(0, [](json& m) {
+    m["price_ranges"] = json::array({{{"start", "0.0000"}, {"end", "0.3000"}, {"step", "0.0300"}},
+                                     {{"start", "0.3000"}, {"end", "1.0000"}, {"step", "0.0500"}}});
+  }));
+  ASSERT_EQ(page.markets.size(), 8u);
+  EXPECT_EQ(page.markets[0].tick, Price::from_ticks(100)) << "the coarsest tick dividing $1, 0.03 and 0.05";
+  EXPECT_EQ(page.markets[0].tick_bands[0].step, Price::from_ticks(300)) << "the band keeps its own step";
+}
+
+TEST(KalshiMarketsPage, PutsABandStartingOffItsStepOnTheTickGrid) {
+  // Prices 0.005, 0.015, ...: a 0.01 grid from $0 would hold none of them.
+  const auto page = pmx::parse_kalshi_markets_page(edited_page(0, [](json& m) {
+    m["price_ranges"] = json::array({{{"start", "0.0050"}, {"end", "0.9950"}, {"step", "0.0100"}}});
+  }));
+  ASSERT_EQ(page.markets.size(), 8u);
+  EXPECT_EQ(page.markets[0].tick, Price::from_ticks(50));
+}
+
 TEST(KalshiMarketsPage, DerivesBandsFromTheStructureWhenPriceRangesAreAbsent) {
   const auto page = pmx::parse_kalshi_markets_page(edited_page(0, [](json& m) {
     m.erase("price_ranges");

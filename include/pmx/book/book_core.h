@@ -29,10 +29,7 @@ class BookCore {
  public:
   // The best bid and best ask, or an invalid Level (qty 0) for an empty side.
   Level best_bid() const noexcept { return ladder(BookSide::bid).best(); }
-  Level best_ask() const noexcept {
-    const Level stored = ladder(BookSide::ask).best();
-    return stored.valid() ? Level{ComplementPrice{}(stored.price), stored.qty} : Level{};
-  }
+  Level best_ask() const noexcept { return ladder(BookSide::ask).best(ComplementPrice{}); }
 
   // (best bid + best ask) / 2, rounded down to a whole tick of $0.0001; nullopt unless both
   // sides have a level.
@@ -52,7 +49,7 @@ class BookCore {
   }
 
   // The cost of buying (side_to_take = ask) or selling (bid) `wanted`, best level first.
-  WalkResult walk(BookSide side_to_take, Qty wanted) const noexcept {
+  [[gnu::always_inline]] WalkResult walk(BookSide side_to_take, Qty wanted) const noexcept {
     return side_to_take == BookSide::bid ? ladder(BookSide::bid).walk(wanted)
                                          : ladder(BookSide::ask).walk(wanted, ComplementPrice{});
   }
@@ -114,10 +111,16 @@ class BookCore {
       ++stats_.refused;
       return e;
     }
-    if (both_sides()) {
-      const int32_t sum = touch_sum();
-      stats_.crossed += sum > Price::kTicksPerDollar;
-      stats_.locked += sum == Price::kTicksPerDollar;
+    // In ranks (a bid's ticks below $1, an ask's ticks above $0), bid > ask exactly when the two
+    // best ranks sum to less than the ladder's last rank, and bid == ask when they sum to it. An
+    // empty side's rank is capacity(), past the last, so it never counts and needs no test; the
+    // branch is taken only by a crossed or locked book, which is rare. Both ladders always share
+    // one tick (reset_core() and PolymarketBook::change_tick() change them together).
+    const int32_t sum = ladders_[0].best_rank() + ladders_[1].best_rank();
+    const int32_t last = static_cast<int32_t>(ladders_[0].capacity()) - 1;
+    if (sum <= last) [[unlikely]] {
+      stats_.crossed += sum < last;
+      stats_.locked += sum == last;
     }
     return BookError::ok;
   }

@@ -4,17 +4,23 @@
 // 0.01¢. Its storage is allocated in reset() (start-up, or a venue's tick-size change) and never
 // on an update; every update and query is noexcept and allocation-free.
 //
-//   qty_[i]   size resting at price i * tick (0 = no level)
-//   bits_[w]  bit b set  <=>  qty_[64 w + b] != 0      (one uint64 per 64 levels)
-//   best_     index of the best non-empty level; when empty, a sentinel that every index beats
-//             (-1 for bids, n_levels for asks), so "is this better than best" needs no branch
-//             on emptiness
+// Storage is by rank, a level's distance in ticks from the best possible price ($1 for a bid
+// ladder, $0 for an ask ladder), so that for either side the best level is the lowest occupied
+// rank and walking best first is a forward scan of the bitmap with tzcnt and blsr (one cycle per
+// level on the loop-carried path, where a highest-first scan needs lzcnt, a subtract and a
+// bit-clear):
 //
-// The best level is kept incrementally. A new level is compared with best_ in O(1). Removing
-// the best level finds the next one through the bitmap, std::countl_zero / countr_zero one word
-// at a time: at most n_levels / 64 words (158 for a 0.01¢ book), and in practice the next
-// level sits in the same word. Walking levels best first also goes through the bitmap, so it
-// touches only non-empty levels plus at most one word per 64 empty ones.
+//   qty_[r]   size resting at the price of rank r (0 = no level); qty_[n_levels] is always 0
+//   bits_[w]  bit b set  <=>  qty_[64 w + b] != 0, plus a sentinel bit at rank n_levels
+//   best_     lowest occupied rank; n_levels when empty (the sentinel), so "is this better than
+//             best" needs no branch on emptiness and best() reads a zero size when empty
+//
+// The best level is kept incrementally. A new level is compared with best_ in O(1). Removing the
+// best level takes the next one from the same bitmap word; only when that word is empty does it
+// scan forward, one word per 64 ranks (157 words for a 0.01¢ book; the sentinel bit ends the
+// scan). Walking levels best first touches only non-empty levels plus one word per 64 empty
+// ranks. No level count is kept (level_count() is a popcount): one read-modify-write less per
+// update.
 //
 // The template parameter says which way is better: a bid ladder's best is its highest price,
 // an ask ladder's its lowest. The books keep both of their sides as bid ladders (asks at
@@ -93,8 +99,8 @@ class PriceLadder {
       return BookError::ok;
     }
     const uint32_t n = static_cast<uint32_t>(Price::kTicksPerDollar / tick.ticks) + 1;
-    const uint32_t words = (n + 63) / 64;
-    auto qty = std::make_unique<Qty[]>(n);  // value-initialised: all zero
+    const uint32_t words = n / 64 + 1;          // ranks 0..n: the levels and the sentinel
+    auto qty = std::make_unique<Qty[]>(n + 1);  // value-initialised: all zero
     auto bits = std::make_unique<uint64_t[]>(words);
     adopt(tick, n, words, std::move(qty), std::move(bits));
     return BookError::ok;
@@ -125,24 +131,24 @@ class PriceLadder {
   void clear() noexcept {
     for (uint32_t w = 0; w < words_; ++w) {
       for (uint64_t m = bits_[w]; m != 0; m &= m - 1) {
-        qty_[w * 64 + static_cast<uint32_t>(std::countr_zero(m))] = Qty{};
+        qty_[w * 64 + static_cast<uint32_t>(std::countr_zero(m))] = Qty{};  // qty_[n] is 0 already
       }
       bits_[w] = 0;
     }
-    count_ = 0;
-    best_ = empty_best();
+    if (words_ != 0) set_sentinel();
+    best_ = static_cast<int32_t>(n_levels_);
   }
 
   // Sets the size at `price` (absolute); a zero size removes the level.
   [[gnu::always_inline]] BookError set(Price price, Qty qty) noexcept {
-    uint32_t i = 0;
-    if (const BookError e = index_of(price, i); e != BookError::ok) [[unlikely]] {
+    uint32_t r = 0;
+    if (const BookError e = rank_of(price, r); e != BookError::ok) [[unlikely]] {
       return e;
     }
     if (qty.units < 0) [[unlikely]] {
       return BookError::negative_qty;
     }
-    set_index(i, qty);
+    set_rank(r, qty);
     return BookError::ok;
   }
 
@@ -150,37 +156,55 @@ class PriceLadder {
   // (negative_result) and the level left as it was: it means a message was missed, and the
   // caller must resynchronise from a snapshot rather than trust a guessed size.
   [[gnu::always_inline]] BookError add(Price price, Qty delta) noexcept {
-    uint32_t i = 0;
-    if (const BookError e = index_of(price, i); e != BookError::ok) [[unlikely]] {
+    uint32_t r = 0;
+    if (const BookError e = rank_of(price, r); e != BookError::ok) [[unlikely]] {
       return e;
     }
     int64_t sum = 0;
-    if (__builtin_add_overflow(qty_[i].units, delta.units, &sum)) [[unlikely]] {
+    if (__builtin_add_overflow(qty_[r].units, delta.units, &sum)) [[unlikely]] {
       return BookError::qty_overflow;
     }
     if (sum < 0) [[unlikely]] {
       return BookError::negative_result;
     }
-    set_index(i, Qty{sum});
+    set_rank(r, Qty{sum});
     return BookError::ok;
   }
 
   // ---- queries ----
 
-  // The best level, or an invalid Level (qty 0) when the ladder is empty.
-  Level best() const noexcept {
-    if (count_ == 0) return Level{};
-    return Level{price_of(best_), qty_[best_]};
+  // The best level, its price mapped through `map`, or an invalid Level (price and qty 0) when
+  // the ladder is empty (best_ is then the sentinel rank, whose size is 0).
+  template <typename PriceMap = SamePrice>
+  [[gnu::always_inline]] Level best(PriceMap map = {}) const noexcept {
+    if (qty_ == nullptr) [[unlikely]] {
+      return Level{};
+    }
+    const Qty q = qty_[best_];
+    const int32_t p = map(price_of(best_)).ticks;
+    return Level{Price{q.units != 0 ? p : 0}, q};
   }
+
+  // The best level's rank: its distance in ticks from the best possible price ($1 for bids, $0
+  // for asks); capacity() when the ladder is empty. Two ladders of one tick cross when their
+  // ranks sum to less than capacity() - 1 (see book_core.h).
+  int32_t best_rank() const noexcept { return best_; }
 
   // Size at `price`; 0 if there is no level there or the price is off the grid or out of range.
   Qty at(Price price) const noexcept {
-    uint32_t i = 0;
-    return index_of(price, i) == BookError::ok ? qty_[i] : Qty{};
+    uint32_t r = 0;
+    return rank_of(price, r) == BookError::ok ? qty_[r] : Qty{};
   }
 
-  int32_t level_count() const noexcept { return count_; }
-  bool empty() const noexcept { return count_ == 0; }
+  // Number of levels: a popcount of the bitmap, O(capacity / 64), for tests and tools (the
+  // update path keeps no count: one read-modify-write less per update).
+  int32_t level_count() const noexcept {
+    int32_t n = 0;
+    for (uint32_t w = 0; w < words_; ++w)
+      n += std::popcount(bits_[w]);
+    return n - static_cast<int32_t>(words_ != 0);  // the sentinel
+  }
+  bool empty() const noexcept { return best_ >= static_cast<int32_t>(n_levels_); }
   Price tick() const noexcept { return Price{tick_}; }
   uint32_t capacity() const noexcept { return n_levels_; }
 
@@ -199,20 +223,30 @@ class PriceLadder {
   // The cost of taking up to `wanted` from this ladder, best level first, each level's price
   // mapped through `map` (ComplementPrice to read NO bids as YES asks).
   template <typename PriceMap = SamePrice>
-  WalkResult walk(Qty wanted, PriceMap map = {}) const noexcept {
-    WalkResult r;
+  [[gnu::always_inline]] WalkResult walk(Qty wanted, PriceMap map = {}) const noexcept {
     int64_t left = wanted.units;
-    if (left <= 0) return r;
-    visit([&](Price p, Qty q) {
-      const Qty take{std::min(left, q.units)};
-      const Price mapped = map(p);
-      r.cost = r.cost + level_cost(mapped, take);
-      r.filled = r.filled + take;
-      r.worst_price = mapped;
-      left -= take.units;
+    if (left <= 0) return WalkResult{};
+    // Every take is at most `wanted`, and every mapped price is in [0, 10^4] < 2^14: below 2^49,
+    // price * take fits 63 bits, and the unsigned 64-bit division by 10^4 (a multiply) is
+    // level_cost()'s exact result. Larger walks take level_cost() itself, level by level.
+    if (left >= kFastWalkLimit) [[unlikely]] {
+      return walk_wide(wanted, map);
+    }
+    uint64_t cost = 0;
+    int64_t filled = 0;
+    int32_t worst = 0;
+    const Qty* const qty = qty_.get();  // locals: GCC reloads members on every level otherwise
+    const int32_t tick = tick_;
+    visit_ranks([&](int32_t r) {
+      const int64_t take = std::min(left, qty[r].units);
+      const int32_t p = map(price_at(r, tick)).ticks;
+      cost += static_cast<uint64_t>(p) * static_cast<uint64_t>(take) / kCostDivisor;
+      filled += take;
+      worst = p;
+      left -= take;
       return left > 0;
     });
-    return r;
+    return WalkResult{Qty{filled}, Money{static_cast<int64_t>(cost)}, Price{worst}};
   }
 
   // Calls f(Level) for at most `max_levels` levels, best first, prices mapped through `map`.
@@ -231,40 +265,25 @@ class PriceLadder {
   // Calls f(Price, Qty) -> bool for every level, best first, until f returns false.
   template <typename F>
   void visit(F&& f) const noexcept {
-    int32_t left = count_;
-    if (left == 0) return;
-    int32_t w = best_ >> 6;
-    if constexpr (kBestIsHighest) {
-      uint64_t m = bits_[w] & ((uint64_t{2} << (best_ & 63)) - 1);  // bits <= best_ (2<<63 wraps to 0)
-      for (;;) {
-        while (m != 0) {
-          const int b = 63 - std::countl_zero(m);
-          m ^= uint64_t{1} << b;
-          const int32_t i = w * 64 + b;
-          if (!f(price_of(i), qty_[i]) || --left == 0) return;
-        }
-        m = bits_[--w];  // left > 0 guarantees a lower word holds a level
-      }
-    } else {
-      uint64_t m = bits_[w] & (~uint64_t{0} << (best_ & 63));  // bits >= best_
-      for (;;) {
-        while (m != 0) {
-          const int32_t i = w * 64 + std::countr_zero(m);
-          m &= m - 1;
-          if (!f(price_of(i), qty_[i]) || --left == 0) return;
-        }
-        m = bits_[++w];
-      }
-    }
+    visit_ranks([&](int32_t r) { return f(price_of(r), qty_[r]); });
   }
 
  private:
+  static constexpr int64_t kFastWalkLimit = int64_t{1} << 49;
+  static constexpr uint64_t kCostDivisor =
+      uint64_t{Price::kTicksPerDollar} * Qty::kUnitsPerContract / Money::kMicrosPerDollar;
+
   static constexpr bool valid_tick(Price tick) noexcept {
     return tick.ticks > 0 && Price::kTicksPerDollar % tick.ticks == 0;
   }
 
-  int32_t empty_best() const noexcept { return kBestIsHighest ? -1 : static_cast<int32_t>(n_levels_); }
-  Price price_of(int32_t i) const noexcept { return Price{i * tick_}; }
+  // Rank r is price r * tick for an ask ladder and $1 - r * tick for a bid ladder.
+  static constexpr Price price_at(int32_t r, int32_t tick) noexcept {
+    return Price{kBestIsHighest ? Price::kTicksPerDollar - r * tick : r * tick};
+  }
+  Price price_of(int32_t r) const noexcept { return price_at(r, tick_); }
+
+  void set_sentinel() noexcept { bits_[n_levels_ >> 6] |= uint64_t{1} << (n_levels_ & 63); }
 
   void adopt(Price tick, uint32_t n, uint32_t words, std::unique_ptr<Qty[]> qty,
              std::unique_ptr<uint64_t[]> bits) noexcept {
@@ -278,11 +297,11 @@ class PriceLadder {
     // exactly (the error t * (inv * tick - 2^32) / 2^32 stays below 1 / tick). A multiply
     // instead of a 20-40 cycle divide on every update.
     inv_tick_ = (uint64_t{1} << 32) / static_cast<uint64_t>(tick.ticks) + 1;
-    count_ = 0;
-    best_ = empty_best();
+    set_sentinel();
+    best_ = static_cast<int32_t>(n);
   }
 
-  [[gnu::always_inline]] BookError index_of(Price price, uint32_t& index) const noexcept {
+  [[gnu::always_inline]] BookError rank_of(Price price, uint32_t& rank) const noexcept {
     const uint32_t t = static_cast<uint32_t>(price.ticks);  // negative prices wrap to huge
     if (t >= span_) [[unlikely]] {
       return tick_ == 0 ? BookError::no_tick : BookError::out_of_range;
@@ -291,45 +310,72 @@ class PriceLadder {
     if (static_cast<int32_t>(i) * tick_ != price.ticks) [[unlikely]] {
       return BookError::off_grid;
     }
-    index = i;
+    rank = kBestIsHighest ? n_levels_ - 1 - i : i;
     return BookError::ok;
   }
 
-  // Branch-free except for removing the best level: a feed's mix of size changes, new levels
-  // and removals is unpredictable, and a mispredicted branch costs more than the whole update.
-  [[gnu::always_inline]] void set_index(uint32_t index, Qty qty) noexcept {
-    const int32_t i = static_cast<int32_t>(index);
-    const bool had = qty_[index].units != 0;
+  // Two branches, both rare in a feed: a level better than the best, and removing the best.
+  // Written without them (selects on best_) the update measured slower in bench_book: best_
+  // becomes a load-compute-store chain from one update to the next, where a predicted branch
+  // lets the next update start at once.
+  [[gnu::always_inline]] void set_rank(uint32_t rank, Qty qty) noexcept {
+    const int32_t r = static_cast<int32_t>(rank);
     const bool has = qty.units != 0;
-    qty_[index] = qty;
-    uint64_t& word = bits_[index >> 6];
-    const uint64_t bit = uint64_t{1} << (index & 63);
-    word = (word & ~bit) | (bit & (uint64_t{0} - uint64_t{has}));
-    count_ += int32_t{has} - int32_t{had};
-    const bool better = kBestIsHighest ? i > best_ : i < best_;
-    if (has && better) best_ = i;  // rare and well predicted: a branch beats a store every time
-    // The best level always has a size, so i == best_ with no new size is a removal of it.
-    if (!has && i == best_) [[unlikely]] {
-      best_ = next_best(i);
+    qty_[rank] = qty;
+    uint64_t& word_ref = bits_[rank >> 6];
+    const uint64_t bit = uint64_t{1} << (rank & 63);
+    const uint64_t word = (word_ref & ~bit) | (bit & (uint64_t{0} - uint64_t{has}));
+    word_ref = word;
+    if (has & (r < best_)) best_ = r;
+    if (!has & (r == best_)) [[unlikely]] {
+      // The next level is usually in the same word (r's bit is already clear there).
+      const uint64_t later = word & (~uint64_t{0} << (rank & 63));
+      best_ = later != 0 ? static_cast<int32_t>(rank & ~63U) + std::countr_zero(later)
+                         : next_best_after_word(rank >> 6);
     }
   }
 
-  // The best level after removing the best at index i (whose bit is already clear). Out of
+  // The lowest occupied rank in the words after `word`; the sentinel bit guarantees one. Out of
   // line so that set() and add() stay small enough to inline into a feed handler.
-  [[gnu::noinline]] int32_t next_best(int32_t i) const noexcept {
-    if (count_ == 0) return empty_best();
-    int32_t w = i >> 6;
-    if constexpr (kBestIsHighest) {
-      uint64_t m = bits_[w] & ((uint64_t{1} << (i & 63)) - 1);  // bits below i
-      while (m == 0)
-        m = bits_[--w];  // count_ > 0: one exists below
-      return w * 64 + 63 - std::countl_zero(m);
-    } else {
-      uint64_t m = bits_[w] & (~uint64_t{0} << (i & 63));  // bits at or above i
-      while (m == 0)
-        m = bits_[++w];  // count_ > 0: one exists above
-      return w * 64 + std::countr_zero(m);
+  [[gnu::noinline]] int32_t next_best_after_word(uint32_t word) const noexcept {
+    uint32_t w = word + 1;
+    while (bits_[w] == 0)
+      ++w;
+    return static_cast<int32_t>(w * 64) + std::countr_zero(bits_[w]);
+  }
+
+  // Calls f(rank) -> bool for every occupied rank, lowest (best) first, until f returns false.
+  template <typename F>
+  [[gnu::always_inline]] void visit_ranks(F&& f) const noexcept {
+    const int32_t end = static_cast<int32_t>(n_levels_);
+    if (best_ >= end) return;  // empty, or no storage yet
+    const uint64_t* bits = bits_.get();
+    int32_t w = best_ >> 6;
+    uint64_t m = bits[w];  // best_ is the lowest occupied rank: nothing below it in this word
+    for (;;) {
+      while (m != 0) {
+        const int32_t r = w * 64 + std::countr_zero(m);
+        m &= m - 1;
+        if (r >= end || !f(r)) return;  // r == end: the sentinel, past the last level
+      }
+      m = bits[++w];
     }
+  }
+
+  template <typename PriceMap>
+  WalkResult walk_wide(Qty wanted, PriceMap map) const noexcept {
+    WalkResult w;
+    int64_t left = wanted.units;
+    visit_ranks([&](int32_t r) {
+      const Qty take{std::min(left, qty_[r].units)};
+      const Price p = map(price_of(r));
+      w.cost = w.cost + level_cost(p, take);
+      w.filled = w.filled + take;
+      w.worst_price = p;
+      left -= take.units;
+      return left > 0;
+    });
+    return w;
   }
 
   // Hot fields first: one cache line holds everything an update or best() reads besides the
@@ -337,8 +383,7 @@ class PriceLadder {
   std::unique_ptr<Qty[]> qty_;
   std::unique_ptr<uint64_t[]> bits_;
   uint64_t inv_tick_ = 0;
-  int32_t best_ = kBestIsHighest ? -1 : 0;
-  int32_t count_ = 0;
+  int32_t best_ = 0;   // lowest occupied rank; n_levels_ (the sentinel) when empty
   int32_t tick_ = 0;   // ticks per level; 0 before the first reset()
   uint32_t span_ = 0;  // valid prices are [0, span_): 10001 once reset, 0 before
   uint32_t n_levels_ = 0;

@@ -55,7 +55,7 @@ struct MarketInfo {
   std::string category;
   std::string outcome_name;             // Polymarket: "Yes"/"No"/the outcome label; Kalshi: yes_sub_title
   InstrumentId complement{};            // Polymarket: the other token of the same market; Kalshi: invalid
-  Price tick = Price::from_ticks(100);  // the finest tick of the market
+  Price tick = Price::from_ticks(100);  // the book's grid: divides $1, holds every band's prices
   std::vector<TickBand> tick_bands;     // empty: `tick` everywhere
   WallNanos close_time{};               // expiry / trading end
   StrikeType strike_type = StrikeType::none;

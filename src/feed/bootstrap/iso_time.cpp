@@ -95,9 +95,16 @@ std::optional<WallNanos> parse_iso8601(std::string_view text) noexcept {
     }
   }
   if (p != text.size()) return std::nullopt;
+  // Cannot overflow: year <= 9999 keeps seconds below 2^38.
   const int64_t seconds =
       days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-  return WallNanos{seconds * 1'000'000'000 + nanos};
+  // WallNanos ends in 2262 (int64 nanoseconds): a later time is refused, not wrapped.
+  int64_t ns = 0;
+  if (__builtin_mul_overflow(seconds, int64_t{1'000'000'000}, &ns) ||
+      __builtin_add_overflow(ns, nanos, &ns)) {
+    return std::nullopt;
+  }
+  return WallNanos{ns};
 }
 
 }  // namespace pmx

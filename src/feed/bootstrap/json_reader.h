@@ -216,4 +216,60 @@ inline bool is_type(od::value& v, od::json_type expected, Read& r) noexcept {
   return true;
 }
 
+// ---- the envelope of a paginated listing page: {"<records>": [...], "<cursor>": "...", ...} ----
+
+// The page's array of records under `key`: calls on_item(value, index) for each. Anything but an
+// array is the page's shape problem. False when the document is broken.
+template <class OnItem>
+bool walk_records(od::value& v, std::string_view key, std::string& shape_problem, OnItem&& on_item) {
+  Read r;
+  if (!is_type(v, od::json_type::array, r)) {
+    if (r != Read::fatal) shape_problem = "\"" + std::string(key) + "\" is not an array";
+    return r != Read::fatal;
+  }
+  return walk_array(v, on_item);
+}
+
+// The page's cursor under `key` (null: none). False when the document is broken.
+inline bool read_cursor(od::value& v, std::string_view key, std::string& cursor, std::string& shape_problem) {
+  std::string_view s;
+  const Read r = read_string(v, s);
+  if (r == Read::fatal) return false;
+  if (r == Read::wrong_type) shape_problem = std::string(key) + ": expected a string";
+  if (r == Read::ok) cursor = std::string(s);
+  return true;
+}
+
+// The page's error once walked: a broken document stands; otherwise a shape problem, or no
+// records array (`missing` says what was expected), makes it bad_shape.
+inline BootstrapError page_error(BootstrapError walked, bool has_records, const std::string& shape_problem,
+                                 std::string_view missing, std::string& message) {
+  if (walked != BootstrapError::ok || (shape_problem.empty() && has_records)) return walked;
+  message = shape_problem.empty() ? std::string(missing) : shape_problem;
+  return BootstrapError::bad_shape;
+}
+
+// A whole listing page {"<records_key>": [...], "<cursor_key>": "...", ...}, other keys ignored:
+// calls on_record(value, index) for each record and sets `cursor`. Returns the page's error, with
+// `message`.
+template <class OnRecord>
+BootstrapError parse_listing(std::string_view json, std::string_view records_key, std::string_view cursor_key,
+                             std::string& cursor, std::string& message, OnRecord&& on_record) {
+  const simdjson::padded_string padded(json);
+  od::parser parser;
+  bool has_records = false;
+  std::string shape_problem;
+  const BootstrapError walked = walk_page(
+      parser, padded, message, /*array_allowed=*/false,
+      [&](std::string_view key, od::value& v) {
+        if (key == cursor_key) return read_cursor(v, key, cursor, shape_problem);
+        if (key != records_key) return true;
+        has_records = true;
+        return walk_records(v, key, shape_problem, on_record);
+      },
+      [](od::value&, size_t) { return true; });
+  return page_error(walked, has_records, shape_problem, "no \"" + std::string(records_key) + "\" array",
+                    message);
+}
+
 }  // namespace pmx::bootstrap_detail

@@ -1,13 +1,13 @@
 #include "pmx/feed/bootstrap/kalshi_markets.h"
 
 #include <algorithm>
+#include <numeric>
 #include <unordered_map>
 #include <utility>
 
 #include "pmx/feed/bootstrap/iso_time.h"
 
 #include "json_reader.h"
-#include "rest_fetch.h"
 
 namespace pmx {
 
@@ -81,6 +81,17 @@ bool valid_bands(std::vector<TickBand>& bands, std::string& why) {
     }
   }
   return true;
+}
+
+// The market's one book tick: the coarsest grid from $0 that holds every price of every band and
+// divides $1 (a book covers $0-$1 on one grid). For every named structure and every real market
+// that is the finest step; a band such as 0.00-0.30 by 0.03 gets 0.01, since 0.03 does not
+// divide $1 and no book could be made for it.
+Price book_tick(const std::vector<TickBand>& bands) noexcept {
+  int32_t tick = Price::kTicksPerDollar;
+  for (const TickBand& b : bands)
+    tick = std::gcd(std::gcd(tick, b.start.ticks), b.step.ticks);
+  return Price::from_ticks(tick);
 }
 
 void apply_fee_type(std::string_view fee_type, FeeParams& fees) {
@@ -221,9 +232,7 @@ bool parse_market(od::value& v, size_t index, std::vector<MarketInfo>& markets,
     return true;
   }
   m.market_key = m.key;
-  m.tick = bands.front().step;
-  for (const auto& b : bands)
-    m.tick = std::min(m.tick, b.step);
+  m.tick = book_tick(bands);
   m.tick_bands = std::move(bands);
   markets.push_back(std::move(m));
   return true;
@@ -295,42 +304,13 @@ bool parse_event(od::value& v, size_t index, KalshiEventsPage& page) {
   return true;
 }
 
-bool read_cursor(od::value& v, std::string& cursor, std::string& message) {
-  std::string_view s;
-  const Read r = read_string(v, s);
-  if (r == Read::fatal) return false;
-  if (r == Read::wrong_type) message = "cursor: expected a string";
-  if (r == Read::ok) cursor = std::string(s);
-  return true;
-}
-
 }  // namespace
 
 KalshiMarketsPage parse_kalshi_markets_page(std::string_view json) {
   KalshiMarketsPage page;
-  const simdjson::padded_string padded(json);
-  od::parser parser;
-  bool has_markets = false;
-  std::string shape_problem;
-  page.error = walk_page(
-      parser, padded, page.message, /*array_allowed=*/false,
-      [&](std::string_view key, od::value& v) {
-        if (key == "cursor") return read_cursor(v, page.cursor, shape_problem);
-        if (key != "markets") return true;
-        Read r;
-        if (!is_type(v, od::json_type::array, r)) {
-          if (r != Read::fatal) shape_problem = "\"markets\" is not an array";
-          return r != Read::fatal;
-        }
-        has_markets = true;
-        return walk_array(
-            v, [&](od::value& item, size_t i) { return parse_market(item, i, page.markets, page.rejected); });
-      },
-      [](od::value&, size_t) { return true; });
-  if (page.error == BootstrapError::ok && (!shape_problem.empty() || !has_markets)) {
-    page.error = BootstrapError::bad_shape;
-    page.message = shape_problem.empty() ? "no \"markets\" array" : shape_problem;
-  }
+  page.error = parse_listing(
+      json, "markets", "cursor", page.cursor, page.message,
+      [&](od::value& item, size_t i) { return parse_market(item, i, page.markets, page.rejected); });
   if (page.error != BootstrapError::ok) {
     page.markets.clear();
     page.cursor.clear();
@@ -348,37 +328,26 @@ KalshiEventsPage parse_kalshi_events_page(std::string_view json) {
   page.error = walk_page(
       parser, padded, page.message, /*array_allowed=*/false,
       [&](std::string_view key, od::value& v) {
-        if (key == "cursor") return read_cursor(v, page.cursor, shape_problem);
-        Read r;
+        if (key == "cursor") return read_cursor(v, key, page.cursor, shape_problem);
         if (key == "events") {
-          if (!is_type(v, od::json_type::array, r)) {
-            if (r != Read::fatal) shape_problem = "\"events\" is not an array";
-            return r != Read::fatal;
-          }
           has_events = true;
-          return walk_array(v, [&](od::value& item, size_t i) { return parse_event(item, i, page); });
+          return walk_records(v, key, shape_problem,
+                              [&](od::value& item, size_t i) { return parse_event(item, i, page); });
         }
         if (key == "event") {
           has_single = true;
           return parse_event(v, 0, page);
         }
         if (key == "markets") {
-          if (!is_type(v, od::json_type::array, r)) {
-            if (r != Read::fatal) shape_problem = "\"markets\" is not an array";
-            return r != Read::fatal;
-          }
-          return walk_array(v, [&](od::value& item, size_t i) {
+          return walk_records(v, key, shape_problem, [&](od::value& item, size_t i) {
             return parse_market(item, i, top_markets, page.rejected);
           });
         }
         return true;
       },
       [](od::value&, size_t) { return true; });
-  if (page.error == BootstrapError::ok && (!shape_problem.empty() || (!has_events && !has_single))) {
-    page.error = BootstrapError::bad_shape;
-    page.message =
-        shape_problem.empty() ? "neither an \"events\" array nor an \"event\" object" : shape_problem;
-  }
+  page.error = page_error(page.error, has_events || has_single, shape_problem,
+                          "neither an \"events\" array nor an \"event\" object", page.message);
   if (page.error != BootstrapError::ok) {
     page.events.clear();
     page.cursor.clear();
@@ -437,93 +406,6 @@ size_t add_kalshi_catalog(MarketUniverse& universe, const KalshiCatalog& catalog
     universe.add_event(std::move(info));
   }
   return added;
-}
-
-namespace {
-
-// Pages through one listing; `parse` turns a body into a page with .error/.message/.cursor.
-template <class Page, class Parse, class Take>
-bool fetch_listing(net::HttpClient& http, const std::string& first_url, int max_pages,
-                   const std::vector<net::HttpHeader>& headers, KalshiFetchResult& result, Parse&& parse,
-                   Take&& take) {
-  std::string cursor;
-  for (int page_number = 1;; ++page_number) {
-    std::string url = first_url;
-    if (!cursor.empty()) {
-      url += "&cursor=";
-      net::append_query_escaped(url, cursor);
-    }
-    if (page_number > max_pages) {
-      result.error = BootstrapError::too_many_pages;
-      result.message =
-          "GET " + first_url + ": still paginating after " + std::to_string(max_pages) + " pages";
-      return false;
-    }
-    Fetched fetched = fetch_page(http, url, headers);
-    if (fetched.error != BootstrapError::ok) {
-      result.error = fetched.error;
-      result.message = std::move(fetched.message);
-      return false;
-    }
-    Page page = parse(fetched.body);
-    ++result.catalog.pages;
-    if (page.error != BootstrapError::ok) {
-      result.error = page.error;
-      result.message = "GET " + url + ": " + page.message;
-      return false;
-    }
-    for (auto& r : page.rejected)
-      result.catalog.rejected.push_back(std::move(r));
-    take(page);
-    if (page.cursor.empty()) return true;
-    if (page.cursor == cursor) {
-      result.error = BootstrapError::too_many_pages;
-      result.message = "GET " + url + ": the cursor did not advance (\"" + cursor + "\")";
-      return false;
-    }
-    cursor = std::move(page.cursor);
-  }
-}
-
-std::string listing_url(std::string_view base, std::string_view what, int limit, std::string_view status,
-                        std::string_view series) {
-  std::string url = std::string(trim_slashes(base)) + std::string(what) + "?limit=" + std::to_string(limit);
-  if (!status.empty()) {
-    url += "&status=";
-    net::append_query_escaped(url, status);
-  }
-  if (!series.empty()) {
-    url += "&series_ticker=";
-    net::append_query_escaped(url, series);
-  }
-  return url;
-}
-
-}  // namespace
-
-KalshiFetchResult fetch_kalshi_catalog(net::HttpClient& http, std::string_view rest_url,
-                                       const KalshiFetchOptions& options) {
-  KalshiFetchResult result;
-  std::vector<std::string> series = options.series;
-  if (series.empty()) series.emplace_back();  // one listing of every series
-  for (const auto& s : series) {
-    const bool ok = fetch_listing<KalshiMarketsPage>(
-        http, listing_url(rest_url, "/markets", options.markets_per_page, options.status, s),
-        options.max_pages, options.headers, result, parse_kalshi_markets_page, [&](KalshiMarketsPage& page) {
-          for (auto& m : page.markets)
-            result.catalog.markets.push_back(std::move(m));
-        });
-    if (!ok) return result;
-    if (!options.fetch_events) continue;
-    const bool events_ok = fetch_listing<KalshiEventsPage>(
-        http, listing_url(rest_url, "/events", options.events_per_page, options.status, s), options.max_pages,
-        options.headers, result, parse_kalshi_events_page, [&](KalshiEventsPage& page) {
-          for (auto& e : page.events)
-            result.catalog.events.push_back(std::move(e));
-        });
-    if (!events_ok) return result;
-  }
-  return result;
 }
 
 }  // namespace pmx

@@ -10,6 +10,8 @@
 #include "pmx/feed/padded_frame.h"
 #include "pmx/gateway/kalshi_signer.h"
 
+#include "../feed_ring_writer.h"
+
 namespace pmx {
 namespace {
 
@@ -60,7 +62,7 @@ int64_t system_wall_ms() {
 
 struct KalshiFeed::Impl {
   Impl(InstrumentTable& table, SpscRing<MarketEvent>& r, KalshiFeedOptions o)
-      : ring(r),
+      : out(*this, r, Venue::kalshi),
         options(std::move(o)),
         client(options.ws),
         policy(options.reconnect, options.reconnect_random),
@@ -75,7 +77,7 @@ struct KalshiFeed::Impl {
       tickers.push_back(std::string(table.key(id)));
       max_id = std::max(max_id, id.value);
     }
-    overflowed.assign(max_id + 1, 0);
+    out.track(max_id + 1);
     forced_snapshot.assign(max_id + 1, 0);
     parser.sequencer().reserve(64, max_id + 1);
     (void)frame.assign(std::string_view());  // the padding exists before the first frame
@@ -87,63 +89,20 @@ struct KalshiFeed::Impl {
 
   MonoNanos now() const noexcept { return options.clock ? options.clock() : mono_now(); }
 
-  // ---- the ring --------------------------------------------------------------------------
+  // ---- the ring (feed_ring_writer.h: a full ring marks the instrument, a stale marker follows) --
 
-  void push(const MarketEvent& event) noexcept {
-    if (pending_stale != 0) flush_pending_stale();
-    const uint32_t i = event.instrument.value;
-    const bool tracked = event.instrument.valid() && i < overflowed.size();
-    if (tracked && overflowed[i]) {
-      ++counters.dropped_overflow;
-      return;
-    }
-    if (MarketEvent* slot = ring.try_claim()) {
-      *slot = event;
-      ring.publish();
-      ++counters.events;
-      return;
-    }
-    ++counters.ring_full;
-    if (tracked) {
-      overflowed[i] = 1;
-      ++pending_stale;
-    }
-  }
+  void push(const MarketEvent& event) noexcept { out.push(event); }
 
-  // Pushes the stale marker of every overflowed instrument the ring now has room for.
-  void flush_pending_stale() noexcept {
-    for (uint32_t i = 0; i < overflowed.size(); ++i) {
-      if (!overflowed[i]) continue;
-      MarketEvent* slot = ring.try_claim();
-      if (slot == nullptr) return;
-      const InstrumentId id{i};
-      *slot = stale_event(id, StaleReason::sequence_gap);
-      ring.publish();
-      ++counters.events;
-      ++counters.stale_emitted;
-      overflowed[id.value] = 0;
-      --pending_stale;
-      forced_snapshot[id.value] = 1;  // its book lost an event: only a snapshot repairs it
-      snapshot_wanted = true;
-    }
-  }
-
-  MarketEvent stale_event(InstrumentId id, StaleReason reason) const noexcept {
-    MarketEvent e;
-    e.type = EventType::stale;
-    e.venue = Venue::kalshi;
-    e.instrument = id;
-    e.stale_reason = reason;
-    e.recv_ts = now();
-    return e;
+  // A stale marker for an instrument that lost an event to the full ring has been pushed: its
+  // book lost an event, and only a snapshot repairs it.
+  void on_overflow_marker(InstrumentId id) noexcept {
+    forced_snapshot[id.value] = 1;
+    snapshot_wanted = true;
   }
 
   void emit_stale_all(StaleReason reason) noexcept {
-    for (const InstrumentId id : ids) {
-      const uint64_t before = counters.events;
-      push(stale_event(id, reason));
-      counters.stale_emitted += counters.events - before;
-    }
+    for (const InstrumentId id : ids)
+      out.push_stale(id, reason);
   }
 
   // The sequencer forgets every sid and binding: all books need a snapshot, and a new
@@ -343,7 +302,7 @@ struct KalshiFeed::Impl {
   size_t poll() {
     handled = 0;
     const size_t ran = client.poll();
-    if (pending_stale != 0) flush_pending_stale();
+    out.flush();
     if (state == KalshiFeedState::open) {
       if (resubscribe_wanted) resubscribe();
       if (snapshot_wanted || all_snapshots_wanted) send_snapshot_request();
@@ -354,7 +313,7 @@ struct KalshiFeed::Impl {
     return ran + handled;
   }
 
-  SpscRing<MarketEvent>& ring;
+  feed_detail::FeedRingWriter<Impl> out;  // the ring
   KalshiFeedOptions options;
   net::WsClient client;
   net::ReconnectPolicy policy;
@@ -362,9 +321,7 @@ struct KalshiFeed::Impl {
   FrameBuffer frame;
   std::vector<InstrumentId> ids;
   std::vector<std::string> tickers;      // ids[k]'s ticker
-  std::vector<uint8_t> overflowed;       // by InstrumentId: lost an event to a full ring, marker pending
   std::vector<uint8_t> forced_snapshot;  // by InstrumentId: needs a snapshot the sequencer does not know of
-  uint32_t pending_stale = 0;
   std::array<uint32_t, kChannelCount> sids{};
   uint32_t trade_sid = 0;
   uint32_t max_sid = 0;

@@ -397,11 +397,7 @@ FeedError KalshiParser::Impl::parse(PaddedFrame frame, MonoNanos recv_ts) noexce
         fe = parse_msg(type, v);
       }
     }
-    if (fe != FeedError::ok) {
-      const char* at = nullptr;
-      if (doc.current_location().get(at)) at = nullptr;
-      return fail(fe, at);
-    }
+    if (fe != FeedError::ok) return fail(fe, feed_detail::location_of(doc));
   }
   if (feed_detail::has_trailing_content(doc)) return fail(FeedError::invalid_json);
   field = "";

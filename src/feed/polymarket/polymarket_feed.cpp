@@ -9,6 +9,8 @@
 #include "pmx/feed/padded_frame.h"
 #include "pmx/feed/polymarket/polymarket_parser.h"
 
+#include "../feed_ring_writer.h"
+
 namespace pmx {
 namespace {
 
@@ -47,7 +49,9 @@ struct PolymarketFeed::Impl {
   };
 
   Impl(InstrumentTable& table, SpscRing<MarketEvent>& r, PolymarketFeedOptions o)
-      : ring(r), options(std::move(o)), parser(table, ParserOptions{.register_unknown = false}) {
+      : out(*this, r, Venue::polymarket),
+        options(std::move(o)),
+        parser(table, ParserOptions{.register_unknown = false}) {
     if (options.asset_ids.empty()) throw std::invalid_argument("PolymarketFeed: no asset ids configured");
     if (options.assets_per_connection == 0)
       throw std::invalid_argument("PolymarketFeed: assets_per_connection must be at least 1");
@@ -62,7 +66,7 @@ struct PolymarketFeed::Impl {
       shards.back().ids.push_back(id);
       ids.push_back(id);
     }
-    overflowed.assign(shard_of.size(), 0);
+    out.track(shard_of.size());
     for (Shard& s : shards)
       s.subscribe_message = subscribe_message(table, s.ids);
     (void)frame.assign(std::string_view());  // the padding exists before the first frame
@@ -103,65 +107,22 @@ struct PolymarketFeed::Impl {
 
   MonoNanos now() const noexcept { return options.clock ? options.clock() : mono_now(); }
 
-  // ---- the ring (the KalshiFeed rules) ----------------------------------------------------
+  // ---- the ring (feed_ring_writer.h: a full ring marks the instrument, a stale marker follows) --
 
-  void push(const MarketEvent& event) noexcept {
-    if (pending_stale != 0) flush_pending_stale();
-    const uint32_t i = event.instrument.value;
-    const bool tracked = event.instrument.valid() && i < overflowed.size();
-    if (tracked && overflowed[i]) {
-      ++counters.dropped_overflow;
-      return;
-    }
-    if (MarketEvent* slot = ring.try_claim()) {
-      *slot = event;
-      ring.publish();
-      ++counters.events;
-      return;
-    }
-    ++counters.ring_full;
-    if (tracked) {
-      overflowed[i] = 1;
-      ++pending_stale;
-    }
-  }
+  void push(const MarketEvent& event) noexcept { out.push(event); }
 
-  // Pushes the stale marker of every overflowed instrument the ring now has room for; each one's
-  // shard is then resynchronised (only fresh `book`s repair a book that lost an event).
-  void flush_pending_stale() noexcept {
-    for (uint32_t i = 0; i < overflowed.size(); ++i) {
-      if (!overflowed[i]) continue;
-      MarketEvent* slot = ring.try_claim();
-      if (slot == nullptr) return;
-      *slot = stale_event(InstrumentId{i}, StaleReason::sequence_gap);
-      ring.publish();
-      ++counters.events;
-      ++counters.stale_emitted;
-      overflowed[i] = 0;
-      --pending_stale;
-      // A shard that is not open gets fresh snapshots from its next connection anyway.
-      Shard& s = shards[shard_of[i]];
-      if (s.state == PolymarketConnectionState::open) s.resync_wanted = true;
-    }
-  }
-
-  MarketEvent stale_event(InstrumentId id, StaleReason reason) const noexcept {
-    MarketEvent e;
-    e.type = EventType::stale;
-    e.venue = Venue::polymarket;
-    e.instrument = id;
-    e.stale_reason = reason;
-    e.recv_ts = now();
-    return e;
+  // A stale marker for an instrument that lost an event to the full ring has been pushed: only
+  // fresh `book`s repair its book, so its shard is resynchronised. A shard that is not open gets
+  // fresh snapshots from its next connection anyway.
+  void on_overflow_marker(InstrumentId id) noexcept {
+    Shard& s = shards[shard_of[id.value]];
+    if (s.state == PolymarketConnectionState::open) s.resync_wanted = true;
   }
 
   void emit_stale(Shard& s, StaleReason reason) noexcept {
     s.live = false;
-    for (const InstrumentId id : s.ids) {
-      const uint64_t before = counters.events;
-      push(stale_event(id, reason));
-      counters.stale_emitted += counters.events - before;
-    }
+    for (const InstrumentId id : s.ids)
+      out.push_stale(id, reason);
   }
 
   // ---- WebSocket callbacks ------------------------------------------------------------------
@@ -240,7 +201,7 @@ struct PolymarketFeed::Impl {
     size_t ran = 0;
     for (Shard& s : shards)
       ran += s.client->poll();
-    if (pending_stale != 0) flush_pending_stale();
+    out.flush();
     const MonoNanos t = now();
     for (Shard& s : shards) {
       if (s.state == PolymarketConnectionState::open) {
@@ -266,15 +227,13 @@ struct PolymarketFeed::Impl {
     }
   }
 
-  SpscRing<MarketEvent>& ring;
+  feed_detail::FeedRingWriter<Impl> out;  // the ring
   PolymarketFeedOptions options;
   PolymarketParser parser;
   FrameBuffer frame;
   std::vector<Shard> shards;
-  std::vector<InstrumentId> ids;    // every asset, configured order
-  std::vector<uint32_t> shard_of;   // by InstrumentId: the shard that feeds it, or kNoShard
-  std::vector<uint8_t> overflowed;  // by InstrumentId: lost an event to a full ring, marker pending
-  uint32_t pending_stale = 0;
+  std::vector<InstrumentId> ids;   // every asset, configured order
+  std::vector<uint32_t> shard_of;  // by InstrumentId: the shard that feeds it, or kNoShard
   bool stopped = false;
   size_t handled = 0;
   PolymarketFeedCounters counters;

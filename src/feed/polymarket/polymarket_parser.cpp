@@ -475,11 +475,7 @@ FeedError PolymarketParser::Impl::parse(PaddedFrame frame, MonoNanos recv_ts) no
   } else {
     fe = feed_detail::root_error(core.frame());
   }
-  if (fe != FeedError::ok) {
-    const char* at = nullptr;
-    if (doc.current_location().get(at)) at = nullptr;
-    return core.fail(fe, field, at);
-  }
+  if (fe != FeedError::ok) return core.fail(fe, field, feed_detail::location_of(doc));
   if (feed_detail::has_trailing_content(doc)) return core.fail(FeedError::invalid_json, "", nullptr);
   if (core.events().empty()) {
     if (ignored > 0) {

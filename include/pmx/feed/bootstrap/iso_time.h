@@ -5,7 +5,8 @@
 //   2099-01-08T15:00:00Z              2026-06-29T19:47:00.786694Z     (fraction: 1-9 digits)
 //   2026-07-24 00:00:16+00            2026-07-24T00:00:16+02:00       (offset +-HH[:MM] or +-HHMM)
 //   2028-11-07                        (a date alone is midnight UTC)
-// A time without a zone is taken as UTC. Years 1970-9999; leap seconds are refused.
+// A time without a zone is taken as UTC; leap seconds are refused. From 1970 up to what WallNanos
+// holds, 2262-04-11T23:47:16.854775807Z: a later time is refused, never wrapped.
 #pragma once
 
 #include <optional>

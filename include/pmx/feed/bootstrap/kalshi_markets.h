@@ -7,7 +7,8 @@
 //
 // Tick bands. A market's `price_ranges` ([{start, end, step}] in dollars) are its bands; without
 // them the named `price_level_structure` gives them (linear_cent, deci_cent, tapered_deci_cent,
-// center_deci_edge_centi_cent). MarketInfo::tick is the finest step.
+// center_deci_edge_centi_cent). MarketInfo::tick is the book's one grid: the coarsest tick that
+// divides $1 and holds every band's prices, which is the finest step for every real market.
 #pragma once
 
 #include <string>
