@@ -16,7 +16,9 @@
 #include "pmx/core/clock.h"
 #include "pmx/engine/app/alert_composer.h"
 #include "pmx/engine/app/feed_link.h"
+#include "pmx/engine/app/live_backend.h"
 #include "pmx/engine/app/live_gate.h"
+#include "pmx/engine/app/live_reconciliation.h"
 #include "pmx/engine/app/loop_plan.h"
 #include "pmx/engine/app/reconciliation.h"
 #include "pmx/engine/app/stage_options.h"
@@ -183,9 +185,13 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
   }
   if (const std::string refusal = live_refusal(config, arguments.live); !refusal.empty())
     throw StartupError{kExitUsage, refusal};
+  const bool live = arguments.live;                  // the gate passed: --live means live
+  if (live) config.engine.mode = TradingMode::live;  // alerts, shm and the control state all say live
+  const PolymarketApiCredentials polymarket_api =
+      live ? polymarket_api_credentials() : PolymarketApiCredentials{};
   const std::string& instance = config.engine.instance;
-  say("instance {}: paper trading, config {}, database {}", instance, arguments.config_path,
-      config.engine.database_path);
+  say("instance {}: {} trading, config {}, database {}", instance, live ? "LIVE" : "paper",
+      arguments.config_path, config.engine.database_path);
 
   // ---- the universe ----
   MarketUniverse universe;
@@ -228,7 +234,7 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
   geometry.tape_bytes = (uint64_t{arguments.tape_mib} << 20) / 2;
   std::optional<shm::StateWriter> segment;
   try {
-    segment.emplace(instance, geometry, shm::TradingMode::paper);
+    segment.emplace(instance, geometry, live ? shm::TradingMode::live : shm::TradingMode::paper);
   } catch (const shm::SegmentError& e) {
     throw StartupError{kExitFailure, e.what()};
   }
@@ -243,16 +249,30 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
   const WallNanos start = wall_now();
   RecoveredState recovered = load_recovery_state(db);
   ReconciliationReport reconciliation;
-  close_orphaned_paper_orders(db, start, reconciliation);
-  const ReconciliationReport positions = reconcile_positions(db, paper_venue_positions(db), start);
-  reconciliation.unchanged = positions.unchanged;
-  reconciliation.corrected = positions.corrected;
-  reconciliation.closed = positions.closed;
-  reconciliation.opened = positions.opened;
-  reconciliation.lines.insert(reconciliation.lines.end(), positions.lines.begin(), positions.lines.end());
+  std::unique_ptr<LiveAccounts> accounts;  // live: the venues' accounts over blocking REST
+  if (live) {
+    try {
+      accounts = std::make_unique<LiveAccounts>(config, polymarket_api);
+    } catch (const LiveSetupError& e) {
+      throw StartupError{kExitUsage, e.what()};
+    }
+    try {
+      reconciliation = reconcile_live(db, *accounts, universe, start);
+    } catch (const std::runtime_error& e) {
+      throw StartupError{kExitFailure, std::string("live reconciliation: ") + e.what()};
+    }
+  } else {
+    close_orphaned_paper_orders(db, start, reconciliation);
+    const ReconciliationReport positions = reconcile_positions(db, paper_venue_positions(db), start);
+    reconciliation.unchanged = positions.unchanged;
+    reconciliation.corrected = positions.corrected;
+    reconciliation.closed = positions.closed;
+    reconciliation.opened = positions.opened;
+    reconciliation.lines.insert(reconciliation.lines.end(), positions.lines.begin(), positions.lines.end());
+  }
   for (const std::string& line : reconciliation.lines)
     say("reconciliation: {}", line);
-  say("reconciliation with the paper venue: {}", reconciliation.summary());
+  say("reconciliation with the {} venue: {}", live ? "live" : "paper", reconciliation.summary());
   recovered.open_positions = load_recovery_state(db).open_positions;
   const uint64_t first_id = first_intent_id(db);
   const uint64_t run_epoch = begin_run(db);  // the stage's closes and the gateway's unwinds fold it in
@@ -304,155 +324,220 @@ int run(const EngineArguments& arguments, const std::atomic<bool>& stop) {
       reconciliation.orders_closed, first_id);
   say("run {} of this database", run_epoch);
 
-  EngineRings rings;
-  PaperExchangeOptions paper_options;
-  paper_options.seed = config.paper.seed;
-  paper_options.latency_min_ns = int64_t{config.paper.latency_min_ms} * 1'000'000;
-  paper_options.latency_max_ns = int64_t{config.paper.latency_max_ms} * 1'000'000;
-  paper_options.max_slippage_pct = config.paper.max_slippage_pct;
-  PaperExchange paper(universe, paper_options);
-  OrderGatewayOptions gateway_options;
-  gateway_options.route = RouteOptions::from(config.execution);
-  RecordingBackend<PaperExchange> recording(paper, gateway_options.max_parents);
-  OrderGateway<RecordingBackend<PaperExchange>> gateway(recording, universe, gateway_options);
+  // From here the engine is the same on paper and live but for the venue behind the gateway
+  // (PaperExchange or LiveBackend): a template lambda, instantiated once for each.
+  const auto trade = [&]<typename Backend>(Backend& venue) -> int {
+    EngineRings rings;
+    OrderGatewayOptions gateway_options;
+    gateway_options.route = RouteOptions::from(config.execution);
+    RecordingBackend<Backend> recording(venue, gateway_options.max_parents);
+    OrderGateway<RecordingBackend<Backend>> gateway(recording, universe, gateway_options);
 
-  StrategyStageOptions strategy_options = strategy_stage_options(config, run_epoch);
-  if (recovered.trading_halted) {
-    strategy_options.control.status.halted = 1;
-    strategy_options.control.status.halted_since_ns = start.ns;
-    copy_text(strategy_options.control.status.halt_reason, recovered.halt_reason.empty()
-                                                               ? std::string("halted before the restart")
-                                                               : recovered.halt_reason);
-  }
-  StrategyStage strategy(engine, rings, universe, &shm, &ops, strategy_options);
-  GatewayStage<RecordingBackend<PaperExchange>> gateway_stage(gateway, recording, rings, &shm, &ops, &ids,
-                                                              gateway_stage_options(run_epoch));
-
-  // ---- feeds ----
-  std::optional<gateway::KalshiSigner> kalshi_signer;
-  std::array<shm::TapeWriter, 2> tapes{shm.tape(0, static_cast<uint8_t>(Venue::kalshi)),
-                                       shm.tape(1, static_cast<uint8_t>(Venue::polymarket))};
-  std::array<FeedLink, kVenueCount> links;
-  std::unique_ptr<KalshiFeed> kalshi;
-  std::unique_ptr<PolymarketFeed> polymarket;
-  if (config.venues.kalshi.enabled && !kalshi_tickers.empty()) {
-    KalshiFeedOptions options;
-    options.url = config.venues.kalshi.ws_url;
-    options.market_tickers = kalshi_tickers;
-    if (!config.venues.kalshi.api_key_id.empty() && !config.venues.kalshi.private_key_path.empty()) {
-      try {
-        kalshi_signer.emplace(gateway::KalshiSigner::from_pem_file(config.venues.kalshi.private_key_path));
-      } catch (const gateway::SigningError& e) {
-        throw StartupError{kExitUsage, std::string("venues.kalshi.private_key_path: ") + e.what()};
-      }
-      options.signer = &*kalshi_signer;
-      options.key_id = config.venues.kalshi.api_key_id;
+    StrategyStageOptions strategy_options = strategy_stage_options(config, run_epoch);
+    if (recovered.trading_halted) {
+      strategy_options.control.status.halted = 1;
+      strategy_options.control.status.halted_since_ns = start.ns;
+      copy_text(strategy_options.control.status.halt_reason, recovered.halt_reason.empty()
+                                                                 ? std::string("halted before the restart")
+                                                                 : recovered.halt_reason);
     }
-    options.frame_tap = tape_tap;
-    options.frame_tap_context = &tapes[0];
-    kalshi = std::make_unique<KalshiFeed>(universe.instruments(), rings.kalshi_events, std::move(options));
-  }
-  if (config.venues.polymarket.enabled && !polymarket_assets.empty()) {
-    PolymarketFeedOptions options = polymarket_feed_options(config.venues.polymarket, polymarket_assets);
-    options.frame_tap = tape_tap;
-    options.frame_tap_context = &tapes[1];
-    polymarket =
-        std::make_unique<PolymarketFeed>(universe.instruments(), rings.polymarket_events, std::move(options));
-  }
-  std::optional<FeedStage<KalshiFeed>> kalshi_stage;
-  std::optional<FeedStage<PolymarketFeed>> polymarket_stage;
-  if (kalshi) kalshi_stage.emplace(*kalshi, links[0]);
-  if (polymarket) polymarket_stage.emplace(*polymarket, links[1]);
-  FeedWatch<StrategyStage> feed_watch(strategy,
-                                      {kalshi ? &links[0] : nullptr, polymarket ? &links[1] : nullptr});
+    StrategyStage strategy(engine, rings, universe, &shm, &ops, strategy_options);
+    GatewayStage<RecordingBackend<Backend>> gateway_stage(gateway, recording, rings, &shm, &ops, &ids,
+                                                          gateway_stage_options(run_epoch));
 
-  // ---- threads ----
-  const std::vector<LoopPlan> plan =
-      plan_loops(config.engine.thread_layout, config.engine.pin, kalshi != nullptr, polymarket != nullptr);
-  std::vector<std::unique_ptr<StageLoop>> loops;
-  std::vector<shm::ThreadSlot*> slots;
-  for (const LoopPlan& p : plan) {
-    shm::ThreadSlot& slot = shm.add_thread(p.name, p.cpu);
-    slots.push_back(&slot);
-    auto loop =
-        std::make_unique<StageLoop>(StageLoopOptions{.name = p.name, .cpu = p.cpu, .thread_slot = &slot});
-    for (StageRole role : p.stages) {
-      switch (role) {
-        case StageRole::kalshi_feed:
-          loop->add(*kalshi_stage);
-          break;
-        case StageRole::polymarket_feed:
-          loop->add(*polymarket_stage);
-          break;
-        case StageRole::strategy:
-          loop->add(feed_watch);
-          loop->add(strategy);
-          break;
-        case StageRole::gateway:
-          loop->add(gateway_stage);
-          break;
+    // ---- feeds ----
+    std::optional<gateway::KalshiSigner> kalshi_signer;
+    std::array<shm::TapeWriter, 2> tapes{shm.tape(0, static_cast<uint8_t>(Venue::kalshi)),
+                                         shm.tape(1, static_cast<uint8_t>(Venue::polymarket))};
+    std::array<FeedLink, kVenueCount> links;
+    std::unique_ptr<KalshiFeed> kalshi;
+    std::unique_ptr<PolymarketFeed> polymarket;
+    if (config.venues.kalshi.enabled && !kalshi_tickers.empty()) {
+      KalshiFeedOptions options;
+      options.url = config.venues.kalshi.ws_url;
+      options.market_tickers = kalshi_tickers;
+      if (!config.venues.kalshi.api_key_id.empty() && !config.venues.kalshi.private_key_path.empty()) {
+        try {
+          kalshi_signer.emplace(gateway::KalshiSigner::from_pem_file(config.venues.kalshi.private_key_path));
+        } catch (const gateway::SigningError& e) {
+          throw StartupError{kExitUsage, std::string("venues.kalshi.private_key_path: ") + e.what()};
+        }
+        options.signer = &*kalshi_signer;
+        options.key_id = config.venues.kalshi.api_key_id;
       }
+      options.frame_tap = tape_tap;
+      options.frame_tap_context = &tapes[0];
+      kalshi = std::make_unique<KalshiFeed>(universe.instruments(), rings.kalshi_events, std::move(options));
     }
-    loops.push_back(std::move(loop));
-  }
-  say("threads: {}; resident {} MiB after start-up", describe(plan), resident_mib());
-  say("shared memory /pmx.{} ({} MiB tape): shm-top --instance {}", instance, arguments.tape_mib, instance);
+    if (config.venues.polymarket.enabled && !polymarket_assets.empty()) {
+      PolymarketFeedOptions options = polymarket_feed_options(config.venues.polymarket, polymarket_assets);
+      options.frame_tap = tape_tap;
+      options.frame_tap_context = &tapes[1];
+      polymarket = std::make_unique<PolymarketFeed>(universe.instruments(), rings.polymarket_events,
+                                                    std::move(options));
+    }
+    std::optional<FeedStage<KalshiFeed>> kalshi_stage;
+    std::optional<FeedStage<PolymarketFeed>> polymarket_stage;
+    if (kalshi) kalshi_stage.emplace(*kalshi, links[0]);
+    if (polymarket) polymarket_stage.emplace(*polymarket, links[1]);
+    FeedWatch<StrategyStage> feed_watch(strategy,
+                                        {kalshi ? &links[0] : nullptr, polymarket ? &links[1] : nullptr});
 
-  std::atomic<bool> loops_stop{false};
-  std::atomic<bool> failed{false};
-  std::vector<std::jthread> threads;
-  for (size_t i = 0; i < loops.size(); ++i)
-    threads.emplace_back([&, i] { run_loop(*loops[i], plan[i], *slots[i], loops_stop, failed); });
-  say("started: {}", recovered.trading_halted ? "HALTED, market data only" : "trading");
+    // ---- threads ----
+    const std::vector<LoopPlan> plan =
+        plan_loops(config.engine.thread_layout, config.engine.pin, kalshi != nullptr, polymarket != nullptr);
+    std::vector<std::unique_ptr<StageLoop>> loops;
+    std::vector<shm::ThreadSlot*> slots;
+    for (const LoopPlan& p : plan) {
+      shm::ThreadSlot& slot = shm.add_thread(p.name, p.cpu);
+      slots.push_back(&slot);
+      auto loop =
+          std::make_unique<StageLoop>(StageLoopOptions{.name = p.name, .cpu = p.cpu, .thread_slot = &slot});
+      for (StageRole role : p.stages) {
+        switch (role) {
+          case StageRole::kalshi_feed:
+            loop->add(*kalshi_stage);
+            break;
+          case StageRole::polymarket_feed:
+            loop->add(*polymarket_stage);
+            break;
+          case StageRole::strategy:
+            loop->add(feed_watch);
+            loop->add(strategy);
+            break;
+          case StageRole::gateway:
+            loop->add(gateway_stage);
+            break;
+        }
+      }
+      loops.push_back(std::move(loop));
+    }
+    say("threads: {}; resident {} MiB after start-up", describe(plan), resident_mib());
+    say("shared memory /pmx.{} ({} MiB tape): shm-top --instance {}", instance, arguments.tape_mib, instance);
 
-  const auto started = std::chrono::steady_clock::now();
-  const auto duration = std::chrono::duration<double>(arguments.duration_s);
-  while (!stop.load(std::memory_order_acquire) && !failed.load(std::memory_order_acquire)) {
-    if (arguments.duration_s > 0 && std::chrono::steady_clock::now() - started >= duration) break;
-    std::this_thread::sleep_for(20ms);
+    std::atomic<bool> loops_stop{false};
+    std::atomic<bool> failed{false};
+    std::vector<std::jthread> threads;
+    for (size_t i = 0; i < loops.size(); ++i)
+      threads.emplace_back([&, i] { run_loop(*loops[i], plan[i], *slots[i], loops_stop, failed); });
+    say("started: {}", recovered.trading_halted ? "HALTED, market data only" : "trading");
+
+    const auto started = std::chrono::steady_clock::now();
+    const auto duration = std::chrono::duration<double>(arguments.duration_s);
+    while (!stop.load(std::memory_order_acquire) && !failed.load(std::memory_order_acquire)) {
+      if (arguments.duration_s > 0 && std::chrono::steady_clock::now() - started >= duration) break;
+      std::this_thread::sleep_for(20ms);
+    }
+
+    // ---- shutdown: stop intake, cancel open orders, flush, final snapshot ----
+    say("stopping");
+    loops_stop.store(true, std::memory_order_release);
+    threads.clear();  // joins: from here this thread alone drives every stage
+    if (kalshi) kalshi->stop();
+    if (polymarket) polymarket->stop();
+    engine.set_kill_switch(true);  // no new intents from what the feeds had already delivered
+    StageLoop drain(StageLoopOptions{.name = "", .cpu = -1});
+    drain.add(strategy);
+    drain.add(gateway_stage);
+    for (int round = 0;
+         round < 10'000 && !(rings.kalshi_events.empty_approx() && rings.polymarket_events.empty_approx());
+         ++round)
+      drain.run_once();
+    OrderIntent cancel_all;
+    cancel_all.flags = kIntentCancelAll;
+    cancel_all.decision_ts = wall_now();
+    const bool cancel_sent = rings.intents.try_push(cancel_all);
+    // Live: the venue must answer every cancel over the network, and the fills it reports on the
+    // private channel must land before the ops queue is flushed; 10 s bounds a slow venue.
+    const auto venue_open = [&]() -> size_t {
+      if constexpr (requires { venue.open_orders(); }) return venue.open_orders();
+      return 0;
+    };
+    const auto grace = live ? 10s : 5s;
+    const auto deadline = std::chrono::steady_clock::now() + grace;
+    while (std::chrono::steady_clock::now() < deadline) {
+      drain.run_once();
+      if (gateway_stage.open_orders() == 0 && venue_open() == 0 && rings.intents.empty_approx() &&
+          rings.reports.empty_approx() && gateway_stage.report_backlog() == 0 &&
+          strategy.intent_backlog() == 0)
+        break;
+      std::this_thread::sleep_for(200us);
+    }
+    if (!cancel_sent || gateway_stage.open_orders() != 0 || venue_open() != 0)
+      say("shutdown: {} order(s) still open after {} s ({} at the venue)", gateway_stage.open_orders(),
+          grace.count(), venue_open());
+    strategy.write_daily_snapshot(wall_now());
+    ops_thread.stop();
+    const OpsThreadCounters written = ops_thread.counters();
+    if (alerts) alerts->stop();
+    say("stopped: {} intents, {} fills, {} ops events committed in {} batches ({} lost), {} loop errors",
+        gateway_stage.counters().intents, gateway_stage.counters().fills, written.events, written.batches,
+        written.commit_failures + strategy.counters().ops_dropped + gateway_stage.counters().ops_dropped,
+        [&] {
+          uint64_t errors = 0;
+          for (const auto& loop : loops)
+            errors += loop->stage_errors();
+          return errors;
+        }());
+    return failed.load(std::memory_order_acquire) ? kExitFailure : kExitOk;
+  };
+
+  if (!live) {
+    PaperExchangeOptions paper_options;
+    paper_options.seed = config.paper.seed;
+    paper_options.latency_min_ns = int64_t{config.paper.latency_min_ms} * 1'000'000;
+    paper_options.latency_max_ns = int64_t{config.paper.latency_max_ms} * 1'000'000;
+    paper_options.max_slippage_pct = config.paper.max_slippage_pct;
+    PaperExchange paper(universe, paper_options);
+    return trade(paper);
   }
 
-  // ---- shutdown: stop intake, cancel open orders, flush, final snapshot ----
-  say("stopping");
-  loops_stop.store(true, std::memory_order_release);
-  threads.clear();  // joins: from here this thread alone drives every stage
-  if (kalshi) kalshi->stop();
-  if (polymarket) polymarket->stop();
-  engine.set_kill_switch(true);  // no new intents from what the feeds had already delivered
-  StageLoop drain(StageLoopOptions{.name = "", .cpu = -1});
-  drain.add(strategy);
-  drain.add(gateway_stage);
-  for (int round = 0;
-       round < 10'000 && !(rings.kalshi_events.empty_approx() && rings.polymarket_events.empty_approx());
-       ++round)
-    drain.run_once();
-  OrderIntent cancel_all;
-  cancel_all.flags = kIntentCancelAll;
-  cancel_all.decision_ts = wall_now();
-  const bool cancel_sent = rings.intents.try_push(cancel_all);
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (std::chrono::steady_clock::now() < deadline) {
-    drain.run_once();
-    if (gateway_stage.open_orders() == 0 && rings.intents.empty_approx() && rings.reports.empty_approx() &&
-        gateway_stage.report_backlog() == 0 && strategy.intent_backlog() == 0)
-      break;
-    std::this_thread::sleep_for(200us);
+  // Live: the order sessions, their private channels up before the first order (a fill sent
+  // before the channel is subscribed would be lost to it), then trade; after the gateway's
+  // cancel-all, one last REST sweep cancels whatever still rests at a venue.
+  std::optional<LiveBackend> venue;
+  try {
+    // Unique per run of this database: no client order id the venue has seen is ever resent.
+    venue.emplace(universe, config, polymarket_api, ids.epoch() << 32 | (run_epoch & 0xFFFF'FFFF));
+  } catch (const LiveSetupError& e) {
+    throw StartupError{kExitUsage, e.what()};
   }
-  if (!cancel_sent || gateway_stage.open_orders() != 0)
-    say("shutdown: {} order(s) still open after 5 s", gateway_stage.open_orders());
-  strategy.write_daily_snapshot(wall_now());
-  ops_thread.stop();
-  const OpsThreadCounters written = ops_thread.counters();
-  if (alerts) alerts->stop();
-  say("stopped: {} intents, {} fills, {} ops events committed in {} batches ({} lost), {} loop errors",
-      gateway_stage.counters().intents, gateway_stage.counters().fills, written.events, written.batches,
-      written.commit_failures + strategy.counters().ops_dropped + gateway_stage.counters().ops_dropped, [&] {
-        uint64_t errors = 0;
-        for (const auto& loop : loops)
-          errors += loop->stage_errors();
-        return errors;
-      }());
-  return failed.load(std::memory_order_acquire) ? kExitFailure : kExitOk;
+  venue->start(wall_now());
+  const auto channels_deadline = std::chrono::steady_clock::now() + 10s;
+  while (!venue->private_channels_connected() && std::chrono::steady_clock::now() < channels_deadline &&
+         !stop.load(std::memory_order_acquire)) {
+    venue->advance(wall_now(), [](const ExecReport&) {});  // no order yet: nothing to report
+    std::this_thread::sleep_for(1ms);
+  }
+  if (!venue->private_channels_connected())
+    throw StartupError{kExitFailure, "live: the private fill channels did not connect within 10 s"};
+  std::string venues = venue->has(Venue::kalshi) ? "kalshi" : "";
+  if (venue->has(Venue::polymarket)) venues += venues.empty() ? "polymarket" : ", polymarket";
+  say("live: order sessions up ({}), private channels connected", venues);
+  int rc = trade(*venue);
+  if (const gateway::KalshiOrderSession* k = venue->kalshi())
+    say("live: kalshi: {} orders and {} cancels sent, {} rejected, {} fills on the fill channel ({} "
+        "synthesized from REST answers), {} channel connects",
+        k->counters().orders_sent, k->counters().cancels_sent, k->counters().rejected_by_venue,
+        k->counters().fills_received, k->table().counters().synthesized_fills, k->counters().ws_connects);
+  if (const gateway::PolymarketOrderSession* p = venue->polymarket())
+    say("live: polymarket: {} orders and {} cancels sent, {} rejected, {} fills on the user channel ({} "
+        "synthesized from REST answers), {} settlement failures, {} channel connects",
+        p->counters().orders_sent, p->counters().cancels_sent, p->counters().rejected_by_venue,
+        p->counters().fills_counted, p->table().counters().synthesized_fills,
+        p->counters().settlement_failures, p->counters().ws_connects);
+  try {
+    const RestingSweep swept = cancel_resting_orders(*accounts);
+    for (const std::string& line : swept.lines)
+      say("shutdown: {}", line);
+    say("shutdown: {} order(s) were still resting at the venues, {} could not be cancelled",
+        swept.lines.size(), swept.failed);
+    if (swept.failed > 0) rc = kExitFailure;
+  } catch (const std::runtime_error& e) {
+    say("shutdown: cannot read the venues' resting orders: {}", e.what());
+    rc = kExitFailure;
+  }
+  return rc;
 }
 
 }  // namespace

@@ -19,9 +19,10 @@ void add_engine_options(CLI::App& app, EngineArguments& a) {
           "default: engine.pin, and "
           "engine.thread_layout groups unpinned stages)");
   app.add_flag("--live", a.live,
-               "Trade real money: needs engine.mode = live (or DRY_RUN=false) and every enabled venue's "
-               "credentials (KALSHI_API_KEY_ID, KALSHI_PRIVATE_KEY_PATH, POLY_PRIVATE_KEY, POLY_FUNDER); "
-               "refused today: live order sessions are not built yet. Paper is the default");
+               "Trade real money through the venues' order sessions. Needs every enabled venue's credentials "
+               "(KALSHI_API_KEY_ID, KALSHI_PRIVATE_KEY_PATH (mode 0600), POLY_PRIVATE_KEY, POLY_FUNDER, "
+               "POLY_API_KEY, POLY_API_SECRET, POLY_API_PASSPHRASE) and https:// URLs off loopback; "
+               "engine.mode = live without this flag is refused. Paper is the default");
   app.add_option("--db", a.database_path, "SQLite database file (default: engine.database_path)")
       ->type_name("PATH");
   app.add_option("--set", a.assignments,

@@ -30,14 +30,21 @@ void install_signal_handlers() {
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "pmx-engine: trades Kalshi and Polymarket binary markets, on paper unless --live (not built yet).\n"
+      "pmx-engine: trades Kalshi and Polymarket binary markets, on paper unless --live (real orders).\n"
       "Start-up: configuration, market lists from the venues' REST, shared memory /pmx.<instance>, the "
       "SQLite\n"
       "database (recovery and reconciliation), then the feed, strategy and gateway stages on the threads "
       "--pin\n"
       "and engine.thread_layout give. SIGINT/SIGTERM: stop intake, cancel open orders, flush the database,\n"
       "write a final snapshot, exit 0. Exit 2: bad command line, configuration or refused --live; exit 1:\n"
-      "any other start-up failure (venue unreachable, database, instance already running).",
+      "any other start-up failure (venue unreachable, database, instance already running).\n"
+      "Live: only with --live (engine.mode = live without it is refused). Needs every enabled venue's\n"
+      "credentials in the environment: KALSHI_API_KEY_ID, KALSHI_PRIVATE_KEY_PATH (a 0600 PEM),\n"
+      "POLY_PRIVATE_KEY, POLY_FUNDER, POLY_API_KEY, POLY_API_SECRET, POLY_API_PASSPHRASE (and\n"
+      "POLY_SIGNATURE_TYPE when the funder is not the key's address), and https/wss URLs (plain only on\n"
+      "127.0.0.1/localhost). Start-up cancels every order resting at the venues, reconciles positions with\n"
+      "them and connects the private fill channels; then it trades as paper does. Shutdown cancels all,\n"
+      "waits up to 10 s for the venues' answers and sweeps them once more for resting orders.",
       "pmx-engine"};
   pmx::app::EngineArguments arguments;
   pmx::app::add_engine_options(app, arguments);

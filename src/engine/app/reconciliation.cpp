@@ -45,8 +45,11 @@ void expect_done(Database& db, int rc, std::string_view what) {
 }  // namespace
 
 std::string ReconciliationReport::summary() const {
-  return fmt::format("positions: {} unchanged, {} corrected, {} closed, {} opened; orders: {} closed",
-                     unchanged, corrected, closed, opened, orders_closed);
+  std::string text =
+      fmt::format("positions: {} unchanged, {} corrected, {} closed, {} opened; orders: {} closed", unchanged,
+                  corrected, closed, opened, orders_closed);
+  if (orders_cancelled > 0) text += fmt::format(", {} cancelled at the venue", orders_cancelled);
+  return text;
 }
 
 std::vector<VenuePosition> paper_venue_positions(Database& db) {
@@ -87,11 +90,13 @@ std::vector<VenuePosition> paper_venue_positions(Database& db) {
   return out;
 }
 
-ReconciliationReport reconcile_positions(Database& db, std::span<const VenuePosition> venue, WallNanos now) {
+ReconciliationReport reconcile_positions(Database& db, std::span<const VenuePosition> venue, WallNanos now,
+                                         std::array<bool, kVenueCount> reconciled) {
   ReconciliationReport report;
   std::map<Key, const VenuePosition*> held;
   for (const VenuePosition& p : venue)
-    if (p.qty.units > 0) held[{p.venue, p.ticker, p.outcome}] = &p;
+    if (p.qty.units > 0 && reconciled[static_cast<size_t>(p.venue)])
+      held[{p.venue, p.ticker, p.outcome}] = &p;
 
   db.exec("BEGIN IMMEDIATE");
   try {
@@ -122,6 +127,7 @@ ReconciliationReport reconcile_positions(Database& db, std::span<const VenuePosi
     std::vector<Row> rows;
     int rc;
     while ((rc = open.step()) == SQLITE_ROW) {
+      if (!reconciled[static_cast<size_t>(venue_from(open.column_text(1)))]) continue;
       rows.push_back({open.column_int64(0),
                       Key{venue_from(open.column_text(1)), std::string(open.column_text(2)),
                           outcome_from(open.column_text(3))},
@@ -179,18 +185,36 @@ ReconciliationReport reconcile_positions(Database& db, std::span<const VenuePosi
   return report;
 }
 
-void close_orphaned_paper_orders(Database& db, WallNanos now, ReconciliationReport& report) {
+namespace {
+
+int close_working_orders(Database& db, WallNanos now) {
   Statement close = db.prepare(
       "UPDATE orders SET status = 'cancelled', reject_reason = 'engine_restart', updated_ts_ns = ?1 "
       "WHERE status IN ('submitted', 'open', 'partially_filled')");
   close.bind_int64(1, now.ns);
   expect_done(db, close.execute(), "closing orphaned orders");
-  const int closed = sqlite3_changes(db.handle());
+  return sqlite3_changes(db.handle());
+}
+
+}  // namespace
+
+void close_orphaned_paper_orders(Database& db, WallNanos now, ReconciliationReport& report) {
+  const int closed = close_working_orders(db, now);
   report.orders_closed += closed;
   if (closed > 0)
     report.lines.push_back(fmt::format(
         "{} working order(s) of the previous run closed as cancelled (the paper venue ended with it)",
         closed));
+}
+
+void close_orphaned_live_orders(Database& db, WallNanos now, ReconciliationReport& report) {
+  const int closed = close_working_orders(db, now);
+  report.orders_closed += closed;
+  if (closed > 0)
+    report.lines.push_back(
+        fmt::format("{} working order(s) of the previous run closed as cancelled (cancelled at the venue if "
+                    "still resting)",
+                    closed));
 }
 
 }  // namespace pmx::app

@@ -9,9 +9,10 @@
 // one transaction.
 //
 // Where the venue's answer comes from:
-//   live   the venue's REST positions (the live sessions, not built yet);
+//   live   the venue's REST positions and resting orders (live_reconciliation.h), only for the
+//          enabled venues: a disabled venue's rows are left as they are;
 //   paper  the paper venue's own record of what it executed: the `fills` table. PaperExchange
-//          keeps no state across runs and pmx-venue-sim has no order side yet, so the fills the
+//          keeps no state across runs (paper never uses the simulator's order side), so the fills the
 //          ops thread committed ARE the paper venue's history, and the positions table is the
 //          engine's derived view of them, written in later batches and so possibly behind after
 //          a crash (kill -9 between a fill's batch and its position's batch).
@@ -23,6 +24,7 @@
 // Start-up code: blocking SQLite, throws DatabaseError.
 #pragma once
 
+#include <array>
 #include <span>
 #include <string>
 #include <vector>
@@ -48,10 +50,13 @@ struct ReconciliationReport {
   int closed = 0;                  // open in the database, not held at the venue
   int opened = 0;                  // held at the venue, unknown to the database
   int orders_closed = 0;           // working orders of a previous run closed as cancelled
+  int orders_cancelled = 0;        // live: orders resting at the venue at start-up, cancelled there
   std::vector<std::string> lines;  // one per change, for the log
 
-  bool changed() const noexcept { return corrected + closed + opened + orders_closed > 0; }
-  std::string summary() const;  // "positions: 3 unchanged, 1 corrected, 0 closed, 0 opened; orders: 2 closed"
+  bool changed() const noexcept { return corrected + closed + opened + orders_closed + orders_cancelled > 0; }
+  // "positions: 3 unchanged, 1 corrected, 0 closed, 0 opened; orders: 2 closed" (live: ", 1 cancelled
+  // at the venue" after it).
+  std::string summary() const;
 };
 
 // The paper venue's positions: every committed fill, replayed in order per (venue, ticker,
@@ -59,11 +64,16 @@ struct ReconciliationReport {
 // Only positions with qty > 0, ordered by venue, ticker, outcome.
 std::vector<VenuePosition> paper_venue_positions(Database& db);
 
-// Brings the positions table in line with `venue` (see above), in one transaction.
-ReconciliationReport reconcile_positions(Database& db, std::span<const VenuePosition> venue, WallNanos now);
+// Brings the positions table in line with `venue` (see above), in one transaction. Only the rows of
+// the venues marked in `reconciled` (by Venue) are compared: the others are not asked.
+ReconciliationReport reconcile_positions(Database& db, std::span<const VenuePosition> venue, WallNanos now,
+                                         std::array<bool, kVenueCount> reconciled = {true, true});
 
 // Closes the orders a previous paper run left working (status cancelled, reason engine_restart);
 // adds to `report`.
 void close_orphaned_paper_orders(Database& db, WallNanos now, ReconciliationReport& report);
+// The same after a live start-up's reconciliation: whatever of them still rested at the venue was
+// cancelled there, and the new run's sessions cannot follow the rest.
+void close_orphaned_live_orders(Database& db, WallNanos now, ReconciliationReport& report);
 
 }  // namespace pmx::app
