@@ -54,10 +54,15 @@ TEST(ShmTop, JsonSnapshotOfARunningEngineHasLiveValues) {
 TEST(ShmTop, OncePrintsAPlainTextSnapshot) {
   Writer writer(test_instance(), {"--markets", "1"});
   ASSERT_TRUE(writer.wait_ready());
-  const Output out = run({PMX_SHM_TOP, "--instance", writer.instance(), "--once"});
+  // Ready means the segment exists; the writer's first book row may land a moment later.
+  Output out;
+  const bool has_book = eventually([&] {
+    out = run({PMX_SHM_TOP, "--instance", writer.instance(), "--once"});
+    return out.exit_code == 0 && out.out.find("KXFEDDECISION-26JAN-H0") != std::string::npos;
+  });
+  EXPECT_TRUE(has_book) << out.err << out.out;
   EXPECT_EQ(out.exit_code, 0) << out.err;
   EXPECT_NE(out.out.find("latency"), std::string::npos) << out.out;
-  EXPECT_NE(out.out.find("KXFEDDECISION-26JAN-H0"), std::string::npos) << out.out;
 }
 
 TEST(ShmTop, WithoutAnEngineJsonAndOnceExit2) {
