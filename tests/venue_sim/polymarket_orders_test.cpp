@@ -1,12 +1,15 @@
 // pmx-venue-sim's Polymarket order side against the real server: POST /order and DELETE /order
 // written and signed by the gateway's PolymarketRequestBuilder (EIP-712 order signature + L2
-// HMAC over the exact body), and the user channel's trade and order events.
+// HMAC over the exact body), the user channel's trade and order events, and GET /data/orders
+// read by the engine's own start-up reconciliation reader (fetch_polymarket_account).
 #include <cmath>
 
 #include <gtest/gtest.h>
 
+#include "pmx/gateway/live/polymarket_account_reads.h"
 #include "pmx/gateway/polymarket_amounts.h"
 #include "pmx/gateway/polymarket_request.h"
+#include "pmx/net/http_client.h"
 
 #include "order_sim_client.h"
 #include "sim_process.h"
@@ -304,6 +307,110 @@ TEST(PolymarketOrders, UserChannelWithWrongCredentialsIsClosed) {
   ASSERT_TRUE(subscribe_user(user, sim.url(), "d3Jvbmc="));
   ASSERT_TRUE(user.wait([&] { return user.disconnected; }));
   EXPECT_EQ(user.close_code, 1008);
+}
+
+// GET /data/orders?<query>, L2-signed for `private_key`'s address (the HMAC covers the path only).
+HttpAnswer open_orders(uint16_t port, std::string_view private_key, const std::string& query) {
+  const int64_t ts = wall_ms() / 1000;
+  auto hmac = gw::PolymarketHmac::from_secret(kSecret);
+  const std::string address = gw::to_checksum_address(gw::EthereumSigner::from_hex(private_key).address());
+  return http_exchange(port,
+                       "GET /data/orders?" + query + " HTTP/1.1\r\nHost: x\r\nPOLY_ADDRESS: " + address +
+                           "\r\nPOLY_SIGNATURE: " + hmac.sign(ts, "GET", "/data/orders", "") +
+                           "\r\nPOLY_TIMESTAMP: " + std::to_string(ts) + "\r\nPOLY_API_KEY: " + kApiKey +
+                           "\r\nPOLY_PASSPHRASE: " + kPassphrase + "\r\n\r\n");
+}
+
+// Places a GTC buy of `hundredths` at the lowest bid (it rests); returns its order id.
+std::string rest_bid(uint16_t port, gw::PolymarketRequestBuilder& b, const PolyMarket& m,
+                     int64_t hundredths) {
+  const auto placed = http_exchange(port, order_request(b, m.yes_token, Side::buy, m.bids.back().price,
+                                                        hundredths, m.tick, gw::PolymarketOrderType::gtc));
+  EXPECT_EQ(placed.status, 200) << placed.body;
+  EXPECT_EQ(str(placed.json().at("status")), "live");
+  return str(placed.json().at("orderID"));
+}
+
+TEST(PolymarketOpenOrders, TheEnginesStartUpReaderSeesEveryRestingOrder) {
+  SimProcess sim(sim_args());
+  const uint16_t port = port_of(sim.url());
+  const PolyMarket m = plain_market(port);
+  auto b = builder(kKey);
+  const std::string first = rest_bid(port, b, m, 250);
+  const std::string second = rest_bid(port, b, m, 100);
+  ASSERT_EQ(http_exchange(port, order_request(b, m.yes_token, Side::buy, m.asks[0].price, 100, m.tick,
+                                              gw::PolymarketOrderType::fak))
+                .status,
+            200);  // filled at once: never rests, never listed
+
+  pmx::net::HttpClient http;
+  auto hmac = gw::PolymarketHmac::from_secret(kSecret);
+  const gw::PolymarketReadAuth auth{gw::to_checksum_address(gw::EthereumSigner::from_hex(kKey).address()),
+                                    kApiKey, kPassphrase};
+  const gw::AccountSnapshot snapshot = gw::fetch_polymarket_account(
+      http, "http://127.0.0.1:" + std::to_string(port), hmac, auth, {m.yes_token});
+  ASSERT_EQ(snapshot.orders.size(), 2u);
+  EXPECT_EQ(snapshot.orders[0].order_id, first);
+  EXPECT_EQ(snapshot.orders[1].order_id, second);
+  EXPECT_EQ(snapshot.orders[0].key, m.yes_token);
+  EXPECT_EQ(snapshot.orders[0].side, Side::buy);
+  EXPECT_EQ(snapshot.orders[0].price.ticks, m.bids.back().price);
+  EXPECT_EQ(snapshot.orders[0].remaining.units, 250 * 10'000);
+  EXPECT_EQ(snapshot.orders[0].filled.units, 0);
+}
+
+TEST(PolymarketOpenOrders, PagesFollowNextCursorUntilTheEndCursor) {
+  SimProcess sim(sim_args({"--poly-orders-page", "1"}));
+  const uint16_t port = port_of(sim.url());
+  const PolyMarket m = plain_market(port);
+  auto b = builder(kKey);
+  const std::string first = rest_bid(port, b, m, 100);
+  const std::string second = rest_bid(port, b, m, 200);
+  std::vector<gw::RestingOrder> orders;
+  std::string cursor(gw::kPolymarketFirstCursor);
+  std::vector<std::string> cursors;
+  while (cursor != gw::kPolymarketEndCursor && cursors.size() < 5) {
+    const auto page = open_orders(port, kKey, "next_cursor=" + cursor);
+    ASSERT_EQ(page.status, 200) << page.body;
+    ASSERT_TRUE(gw::parse_polymarket_orders(page.body, orders, cursor).ok()) << page.body;
+    cursors.push_back(cursor);
+  }
+  EXPECT_EQ(cursors, (std::vector<std::string>{"MQ==", "LTE="}));  // base64 of "1" and "-1"
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(orders[0].order_id, first);
+  EXPECT_EQ(orders[1].order_id, second);
+}
+
+TEST(PolymarketOpenOrders, ACancelledOrderIsNoLongerListed) {
+  SimProcess sim(sim_args());
+  const uint16_t port = port_of(sim.url());
+  const PolyMarket m = plain_market(port);
+  auto b = builder(kKey);
+  const std::string kept = rest_bid(port, b, m, 100);
+  const std::string cancelled = rest_bid(port, b, m, 100);
+  std::array<char, 4096> out{};
+  const auto r = b.cancel_order(cancelled, wall_ms() / 1000, out);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(http_exchange(port, std::string_view(out.data(), r.size)).status, 200);
+  const auto page = open_orders(port, kKey, "next_cursor=MA==");
+  ASSERT_EQ(page.status, 200) << page.body;
+  const auto data = page.json().at("data").as_array();
+  ASSERT_EQ(data.size(), 1u);
+  EXPECT_EQ(str(data[0].at("id")), kept);
+  EXPECT_EQ(str(data[0].at("status")), "LIVE");
+}
+
+TEST(PolymarketOpenOrders, AMalformedCursorIsRefused) {
+  SimProcess sim(sim_args());
+  const auto page = open_orders(port_of(sim.url()), kKey, "next_cursor=not-a-cursor");
+  EXPECT_EQ(page.status, 400) << page.body;
+}
+
+TEST(PolymarketOpenOrders, WithoutValidL2HeadersTheyAreRefused) {
+  SimProcess sim(sim_args());
+  const auto answer =
+      http_exchange(port_of(sim.url()), "GET /data/orders?next_cursor=MA== HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(answer.status, 401) << answer.body;
 }
 
 }  // namespace

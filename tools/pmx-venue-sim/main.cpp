@@ -77,7 +77,8 @@ Order side (one simulated account per venue; --starting-balance dollars each):
               METHOD + full path with the --kalshi-public-key's private key (401 otherwise); a
               client_order_id used before gets 409. Fills go out as `fill` frames on the private
               fill channel of every Kalshi WebSocket session subscribed to it.
-  Polymarket  POST /order, DELETE /order and GET /balance-allowance (asset_type=COLLATERAL, or
+  Polymarket  POST /order, DELETE /order, GET /data/orders (the resting orders, paged by
+              next_cursor) and GET /balance-allowance (asset_type=COLLATERAL, or
               CONDITIONAL&token_id=T: the shares held) checked against --poly-api-key/-secret/-passphrase
               (L2 HMAC over the exact body) and the EIP-712 signature (V2 domain "2", V3 "3",
               --poly-chain-id; the recovered signer must be the order's signer); trade events
@@ -282,6 +283,10 @@ int main(int argc, char** argv) {
   app.add_option("--poly-mined-ms", order_options.polymarket_auth.mined_ms,
                  "Polymarket trade events: MATCHED, then MINED and CONFIRMED this many ms apart")
       ->check(CLI::Range(int64_t{0}, int64_t{600'000}))
+      ->capture_default_str();
+  app.add_option("--poly-orders-page", order_options.polymarket_auth.orders_page,
+                 "Polymarket GET /data/orders: resting orders per page")
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000}))
       ->capture_default_str();
   app.add_option("--fault-429-every", order_faults.too_many_requests_every,
                  "Answer every Nth order request 429 with the venue's body (not acted on)");

@@ -66,6 +66,47 @@ std::string query_param(std::string_view query, std::string_view key) {
   return {};
 }
 
+// The venue's page cursor: base64 of the offset's decimal text ("MA==" is 0, "LTE=" is -1, the end).
+constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+std::string encode_cursor(int64_t offset) {
+  const std::string text = std::to_string(offset);
+  std::string out;
+  for (size_t i = 0; i < text.size(); i += 3) {
+    uint32_t bits = 0;
+    const size_t n = std::min<size_t>(3, text.size() - i);
+    for (size_t k = 0; k < 3; ++k)
+      bits = bits << 8 | (k < n ? static_cast<unsigned char>(text[i + k]) : 0u);
+    for (size_t k = 0; k < 4; ++k)
+      out += k <= n ? kBase64[(bits >> (18 - 6 * k)) & 63u] : '=';
+  }
+  return out;
+}
+
+bool decode_cursor(std::string_view cursor, int64_t& offset) {
+  if (cursor.empty() || cursor.size() % 4 != 0) return false;
+  std::string text;
+  for (size_t i = 0; i < cursor.size(); i += 4) {
+    uint32_t bits = 0;
+    size_t padding = 0;
+    for (size_t k = 0; k < 4; ++k) {
+      const char c = cursor[i + k];
+      const size_t at = kBase64.find(c);
+      if (c == '=' && k >= 2 && i + 4 == cursor.size()) {
+        ++padding;
+        bits <<= 6;
+      } else if (at == std::string_view::npos || padding > 0) {
+        return false;
+      } else {
+        bits = bits << 6 | static_cast<uint32_t>(at);
+      }
+    }
+    for (size_t k = 0; k < 3 - padding; ++k)
+      text += static_cast<char>((bits >> (16 - 8 * k)) & 0xffu);
+  }
+  return parse_fixed(text, 0, offset) == DecimalError::ok;
+}
+
 }  // namespace
 
 PolymarketExchange::PolymarketExchange(MatchingBook& book, OrderFaults& faults, PolymarketAuthConfig auth,
@@ -102,17 +143,20 @@ std::string PolymarketExchange::l2_failure(const OrderRequest& request, int64_t 
 
 std::optional<OrderReply> PolymarketExchange::handle(const OrderRequest& request, std::string_view below,
                                                      int64_t now_ms) {
-  const bool balance_read = below == "/balance-allowance" && request.method == "GET";
-  if (!balance_read && (below != "/order" || (request.method != "POST" && request.method != "DELETE")))
+  const bool get = request.method == "GET";
+  const bool balance_read = get && below == "/balance-allowance";
+  const bool orders_read = get && below == "/data/orders";
+  if (!balance_read && !orders_read &&
+      (below != "/order" || (request.method != "POST" && request.method != "DELETE")))
     return std::nullopt;
   if (!l2_failure(request, now_ms).empty()) return error(401, "Unauthorized/Invalid api key");
-  if (balance_read) {
+  if (balance_read || orders_read) {
     const OrderFault fault = faults_.next_request(false);
     if (fault == OrderFault::too_many_requests)
       return OrderReply{429, R"({"error":"too many requests"})", fault};
     if (fault == OrderFault::server_error)
       return OrderReply{503, R"({"error":"service unavailable"})", fault};
-    OrderReply reply = balance_allowance(request.query);
+    OrderReply reply = balance_read ? balance_allowance(request.query) : open_orders(request.query);
     reply.fault = fault;
     return reply;
   }
@@ -146,6 +190,52 @@ OrderReply PolymarketExchange::balance_allowance(std::string_view query) const {
     return error(400, "asset_type must be COLLATERAL or CONDITIONAL");
   }
   return {200, json::serialize(json::object{{"balance", std::to_string(units)}, {"allowance", "0"}})};
+}
+
+OrderReply PolymarketExchange::open_orders(std::string_view query) const {
+  const std::string cursor = query_param(query, "next_cursor");
+  int64_t offset = 0;
+  if (!cursor.empty() && !decode_cursor(cursor, offset)) return error(400, "invalid next_cursor");
+  if (offset < 0) offset = static_cast<int64_t>(orders_.size());  // "LTE=": past the end
+  const std::string id = query_param(query, "id");
+  const std::string market = query_param(query, "market");
+  const std::string asset_id = query_param(query, "asset_id");
+  json::array data;
+  int64_t seen = 0;  // matching resting orders before this one
+  bool more = false;
+  for (const Order& o : orders_) {
+    if (o.status != "live" || (!id.empty() && o.id != id) || (!asset_id.empty() && o.token_id != asset_id) ||
+        (!market.empty() && book_.universe().markets[o.market].key != market))
+      continue;
+    if (seen++ < offset) continue;
+    if (static_cast<int64_t>(data.size()) == auth_.orders_page) {
+      more = true;
+      break;
+    }
+    json::array trades;
+    for (const auto& t : o.trade_ids)
+      trades.push_back(json::value(t));
+    data.push_back(json::object{{"id", o.id},
+                                {"status", "LIVE"},
+                                {"owner", auth_.api_key},
+                                {"maker_address", o.maker},
+                                {"market", book_.universe().markets[o.market].key},
+                                {"asset_id", o.token_id},
+                                {"side", o.buy ? "BUY" : "SELL"},
+                                {"original_size", shares_text(o.original)},
+                                {"size_matched", shares_text(o.matched)},
+                                {"price", token_price_text(o.price)},
+                                {"outcome", o.yes_token ? "Yes" : "No"},
+                                {"expiration", "0"},
+                                {"order_type", o.order_type},
+                                {"associate_trades", std::move(trades)},
+                                {"created_at", o.created_ms / 1000}});
+  }
+  const int64_t count = static_cast<int64_t>(data.size());
+  return {200, json::serialize(json::object{{"limit", auth_.orders_page},
+                                            {"count", count},
+                                            {"next_cursor", encode_cursor(more ? offset + count : -1)},
+                                            {"data", std::move(data)}})};
 }
 
 OrderReply PolymarketExchange::post_order(const OrderRequest& request, int64_t now_ms) {
@@ -249,6 +339,8 @@ OrderReply PolymarketExchange::post_order(const OrderRequest& request, int64_t n
   Order sim_order;
   sim_order.id = order_hash;
   sim_order.token_id = std::string(token_id);
+  sim_order.maker = gw::to_checksum_address(order.maker);
+  sim_order.created_ms = now_ms;
   sim_order.market = token->market;
   sim_order.yes_token = token->yes;
   sim_order.buy = buy;

@@ -11,6 +11,13 @@
 //   GET    /balance-allowance?asset_type=COLLATERAL | CONDITIONAL&token_id=T
 //                  -> 200 {"balance":"<base units>","allowance":"0"}: pUSD, or the shares of T held
 //                  (as the reference clients read it, polymarket_account_reads.h); 429/503 faults
+//   GET    /data/orders?next_cursor=C (&id=, &market=, &asset_id= filters)
+//                  -> 200 {"limit","count","next_cursor","data":[{"id","status":"LIVE","owner",
+//                  "maker_address","market","asset_id","side","original_size","size_matched",
+//                  "price","outcome","expiration","order_type","associate_trades","created_at"}]}:
+//                  the account's resting orders, oldest first, `orders_page` per page; the cursor
+//                  is base64 of the offset ("MA==" first, "LTE=" after the last page, as the
+//                  venue's); a cursor that is not one -> 400; 429/503 faults
 //
 // Checks, in order: the L2 headers (POLY_ADDRESS, POLY_SIGNATURE, POLY_TIMESTAMP, POLY_API_KEY,
 // POLY_PASSPHRASE): key and passphrase equal the configured ones, the timestamp (seconds) within
@@ -59,13 +66,15 @@ struct PolymarketAuthConfig {
   std::string passphrase;
   uint64_t chain_id = 137;
   int64_t max_skew_s = 60;
-  int64_t mined_ms = 200;  // MATCHED -> MINED -> CONFIRMED spacing
+  int64_t mined_ms = 200;     // MATCHED -> MINED -> CONFIRMED spacing
+  int64_t orders_page = 100;  // GET /data/orders page size
 };
 
 // One order as the simulated CLOB keeps it. Sizes in 0.01 share, prices in $0.0001 of its token.
 struct PolymarketSimOrder {
   std::string id;  // the order's EIP-712 digest, "0x" + 64 hex (the venue's order hash)
   std::string token_id;
+  std::string maker;  // checksummed address
   size_t market = 0;
   bool yes_token = true;
   bool buy = true;
@@ -75,6 +84,7 @@ struct PolymarketSimOrder {
   int64_t remaining = 0;  // resting
   std::string order_type;
   std::string status;  // live | matched | canceled | unmatched
+  int64_t created_ms = 0;
   std::vector<std::string> trade_ids;
 };
 
@@ -99,6 +109,7 @@ class PolymarketExchange {
   OrderReply post_order(const OrderRequest& request, int64_t now_ms);
   OrderReply cancel_order(const OrderRequest& request, int64_t now_ms);
   OrderReply balance_allowance(std::string_view query) const;
+  OrderReply open_orders(std::string_view query) const;
   // One fill of `order`: `shares` (0.01) at `price` of its token; appends the trade events.
   void fill(Order& order, int64_t price, int64_t shares, bool taker, int64_t now_ms,
             std::vector<PrivateEvent>& out);

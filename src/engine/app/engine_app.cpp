@@ -95,8 +95,8 @@ std::vector<MarketRow> market_rows(const MarketUniverse& universe) {
   return rows;
 }
 
-// The recovered open positions into the engine's portfolio, as fills at their average price (no
-// fee: it was paid in the run that opened them). Returns the positions that could not be placed.
+// The recovered open positions into the engine's portfolio, at their average price with the round
+// trip's P&L and fees so far. Returns the positions that could not be placed.
 int restore_positions(StrategyEngine& engine, const MarketUniverse& universe,
                       const std::vector<RecoveredPosition>& positions, WallNanos now) {
   int unplaced = 0;
@@ -108,17 +108,9 @@ int restore_positions(StrategyEngine& engine, const MarketUniverse& universe,
       ++unplaced;
       continue;
     }
-    ExecReport r;
-    r.instrument = id;
-    r.venue = p.venue;
-    r.side = Side::buy;
-    r.outcome = p.outcome;
-    r.type = ExecType::fill;
-    r.fill_price = p.average_price;
-    r.fill_qty = p.qty;
-    r.cumulative_qty = p.qty;
-    r.ts = now;
-    engine.on_exec_report(r, now);
+    // The round trip's realized P&L and fees carry on, so the closing record of the position
+    // reports the whole trade, not only this run's part of it.
+    engine.restore_position(id, p.outcome, p.qty, p.average_price, p.realized_pnl, p.fees, now);
   }
   return unplaced;
 }
