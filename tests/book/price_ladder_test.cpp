@@ -1,6 +1,7 @@
 #include "pmx/book/price_ladder.h"
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -38,6 +39,26 @@ TEST(PriceLadder, RefusesUpdatesBeforeTheFirstReset) {
   EXPECT_EQ(ladder.set(px(5000), contracts(1)), BookError::no_tick);
   EXPECT_TRUE(ladder.empty());
   EXPECT_FALSE(ladder.best().valid());
+}
+
+TEST(PriceLadder, AMovedFromLadderIsEmptyWithoutStorage) {
+  BidLadder from(kCent);
+  from.set(px(4000), contracts(3));
+  BidLadder to(std::move(from));
+  EXPECT_EQ(to.best(), (Level{px(4000), contracts(3)}));
+  EXPECT_TRUE(from.empty());  // NOLINT(bugprone-use-after-move): the moved-from state is the point
+  EXPECT_EQ(from.best(), Level{});
+  EXPECT_EQ(from.set(px(5000), contracts(1)), BookError::no_tick);
+}
+
+TEST(PriceLadder, AMovedOverLadderTakesTheOtherLaddersLevels) {
+  BidLadder from(kCent);
+  BidLadder to(kDeciCent);
+  to.set(px(6000), contracts(1));
+  from.set(px(4000), contracts(3));
+  to = std::move(from);
+  EXPECT_EQ(to.tick(), kCent);
+  EXPECT_EQ(levels_of(to), (std::vector<Level>{{px(4000), contracts(3)}}));
 }
 
 TEST(PriceLadder, CoversZeroToOneDollarInclusiveForEachTick) {

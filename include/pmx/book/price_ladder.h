@@ -13,7 +13,8 @@
 //   qty_[r]   size resting at the price of rank r (0 = no level); qty_[n_levels] is always 0
 //   bits_[w]  bit b set  <=>  qty_[64 w + b] != 0, plus a sentinel bit at rank n_levels
 //   best_     lowest occupied rank; n_levels when empty (the sentinel), so "is this better than
-//             best" needs no branch on emptiness and best() reads a zero size when empty
+//             best" needs no branch on emptiness; best() tests only best_ >= n_levels (true, 0 >= 0,
+//             for a ladder without storage), so a non-empty answer needs no test of its size
 //
 // The best level is kept incrementally. A new level is compared with best_ in O(1). Removing the
 // best level takes the next one from the same bitmap word; only when that word is empty does it
@@ -38,6 +39,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "pmx/book/book_types.h"
 #include "pmx/core/types.h"
@@ -86,8 +88,21 @@ class PriceLadder {
     }
   }
 
-  PriceLadder(PriceLadder&&) noexcept = default;
-  PriceLadder& operator=(PriceLadder&&) noexcept = default;
+  // A moved-from ladder is left as a default-constructed one (no storage, empty), which best()
+  // relies on: it tests only best_ < n_levels_ before reading qty_.
+  PriceLadder(PriceLadder&& other) noexcept { *this = std::move(other); }
+  PriceLadder& operator=(PriceLadder&& other) noexcept {
+    if (this == &other) return *this;
+    qty_ = std::move(other.qty_);
+    bits_ = std::move(other.bits_);
+    inv_tick_ = std::exchange(other.inv_tick_, 0);
+    best_ = std::exchange(other.best_, 0);
+    tick_ = std::exchange(other.tick_, 0);
+    span_ = std::exchange(other.span_, 0);
+    n_levels_ = std::exchange(other.n_levels_, 0);
+    words_ = std::exchange(other.words_, 0);
+    return *this;
+  }
 
   // Empties the ladder and sets its tick, which must be positive and divide $1. Allocates only
   // when the tick changes (or on the first call); may throw std::bad_alloc. Returns bad_tick,
@@ -174,15 +189,15 @@ class PriceLadder {
   // ---- queries ----
 
   // The best level, its price mapped through `map`, or an invalid Level (price and qty 0) when
-  // the ladder is empty (best_ is then the sentinel rank, whose size is 0).
+  // the ladder is empty or has no storage. One predicted branch: a rank below n_levels_ is
+  // occupied (its size is not 0) and qty_ is allocated, so neither needs a test of its own
+  // (bench_book: the update + best-price loop measured about 0.25 ns, 4%, faster than testing both).
   template <typename PriceMap = SamePrice>
   [[gnu::always_inline]] Level best(PriceMap map = {}) const noexcept {
-    if (qty_ == nullptr) [[unlikely]] {
+    if (best_ >= static_cast<int32_t>(n_levels_)) [[unlikely]] {
       return Level{};
     }
-    const Qty q = qty_[best_];
-    const int32_t p = map(price_of(best_)).ticks;
-    return Level{Price{q.units != 0 ? p : 0}, q};
+    return Level{map(price_of(best_)), qty_[best_]};
   }
 
   // The best level's rank: its distance in ticks from the best possible price ($1 for bids, $0
