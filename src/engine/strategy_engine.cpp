@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "pmx/book/outcome_depth.h"
+#include "pmx/core/risk_rejection.h"
 #include "pmx/model/fees.h"
 #include "pmx/model/kelly.h"
 #include "pmx/strategy/depth.h"
@@ -573,17 +574,7 @@ void StrategyEngine::apply_runtime_config(const Config& config) {
 void StrategyEngine::release(const OrderIntent& intent, WallNanos now) noexcept {
   // A terminal report removes the resting order and its pending exposure. `rejected` by `risk` is
   // not a venue answer, so it leaves the API error-rate window alone.
-  ExecReport report;
-  report.intent_id = intent.intent_id;
-  report.instrument = intent.instrument;
-  report.venue = intent.venue;
-  report.side = intent.side;
-  report.outcome = intent.outcome;
-  report.type = ExecType::rejected;
-  report.reason = RejectReason::risk;
-  report.ts = now;
-  report.group_id = intent.group_id;
-  risk_.on_exec_report(report, now);
+  risk_.on_exec_report(risk_rejection(intent, now), now);
 }
 
 void StrategyEngine::on_exec_report(const ExecReport& report, WallNanos now) noexcept {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "pmx/book/outcome_depth.h"
+#include "pmx/core/risk_rejection.h"
 #include "pmx/engine/opportunity_row.h"
 #include "pmx/persist/run_epoch.h"
 #include "pmx/risk/pre_trade_risk.h"
@@ -404,17 +405,7 @@ void StrategyStage::send_intent(const OrderIntent& intent, WallNanos now) noexce
     // positions than the backlog holds. The engine must not keep the intent resting in risk.
     ++counters_.intents_lost;
     if ((intent.flags & kIntentCancelAll) == 0) {
-      ExecReport rejected;
-      rejected.intent_id = intent.intent_id;
-      rejected.instrument = intent.instrument;
-      rejected.venue = intent.venue;
-      rejected.side = intent.side;
-      rejected.outcome = intent.outcome;
-      rejected.type = ExecType::rejected;
-      rejected.reason = RejectReason::risk;
-      rejected.ts = now;
-      rejected.group_id = intent.group_id;
-      engine_.on_exec_report(rejected, now);
+      engine_.on_exec_report(risk_rejection(intent, now), now);
     }
     return;
   }

@@ -28,20 +28,6 @@ OrderReply bad_request(std::string_view details) {
                    json::object{{"code", "bad_request"}, {"message", "bad request"}, {"details", details}})};
 }
 
-// The value of `key` in a query string ("a=1&b=2"), decoded; empty when absent.
-std::string query_param(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == key)
-      return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
 const json::string* string_field(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
   return v && v->is_string() ? &v->get_string() : nullptr;

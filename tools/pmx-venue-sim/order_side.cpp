@@ -12,23 +12,6 @@ namespace pmx::sim {
 
 namespace json = boost::json;
 
-namespace {
-
-std::string query_value(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == key)
-      return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
-}  // namespace
-
 OrderSide::OrderSide(OrderSideOptions options, int64_t start_ms)
     : options_(std::move(options)),
       start_ms_(start_ms),
@@ -54,7 +37,7 @@ void OrderSide::book_moved(int64_t now_ms, std::vector<PrivateEvent>& events) {
 
 std::optional<OrderReply> OrderSide::handle_control(const OrderRequest& request, int64_t now_ms) {
   if (request.path == "/sim/step" && request.method == "POST") {
-    const std::string n_text = query_value(request.query, "n");
+    const std::string n_text = query_param(request.query, "n");
     int64_t n = 1;
     if (!n_text.empty() && (parse_fixed(n_text, 0, n) != DecimalError::ok || n < 0 || n > 1'000'000))
       return OrderReply{400, R"({"error":"n must be 0..1000000"})"};
@@ -64,7 +47,7 @@ std::optional<OrderReply> OrderSide::handle_control(const OrderRequest& request,
     return reply;
   }
   if (request.path == "/sim/book" && request.method == "GET") {
-    const std::string key = query_value(request.query, "market");
+    const std::string key = query_param(request.query, "market");
     std::optional<size_t> market = book_.kalshi_market(key);
     if (!market) {
       const auto& markets = book_.universe().markets;

@@ -52,20 +52,6 @@ std::string fmt_hex16(uint64_t n) {
   return fmt::format("{:016x}", n);
 }
 
-// The value of `key` in a query string ("a=1&b=2"), decoded; empty when absent.
-std::string query_param(std::string_view query, std::string_view key) {
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == key)
-      return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
 // The venue's page cursor: base64 of the offset's decimal text ("MA==" is 0, "LTE=" is -1, the end).
 constexpr std::string_view kBase64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -557,6 +557,19 @@ RestResponse gamma(const Universe& u, std::string_view path, const Query& q) {
 
 }  // namespace
 
+std::string query_param(std::string_view query, std::string_view key) {
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == key)
+      return eq == std::string_view::npos ? std::string() : url_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
 std::string url_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -54,4 +54,7 @@ RestResponse handle_rest(RestApi api, std::string_view path, std::string_view qu
 // "a%2Cb+c" -> "a,b c"; malformed escapes are kept as they are.
 std::string url_decode(std::string_view text);
 
+// The value of `key` in a query string ("a=1&b=2"), decoded; empty when absent.
+std::string query_param(std::string_view query, std::string_view key);
+
 }  // namespace pmx::sim

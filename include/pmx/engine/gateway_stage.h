@@ -42,6 +42,7 @@
 
 #include "pmx/core/clock.h"
 #include "pmx/core/order.h"
+#include "pmx/core/risk_rejection.h"
 #include "pmx/engine/engine_rings.h"
 #include "pmx/engine/recording_backend.h"
 #include "pmx/gateway/order_gateway.h"
@@ -193,19 +194,7 @@ class GatewayStage {
   }
 
   // An order that must not leave: answered to the strategy as rejected (its risk releases it).
-  void refuse(const OrderIntent& intent, WallNanos now) noexcept {
-    ExecReport r;
-    r.intent_id = intent.intent_id;
-    r.instrument = intent.instrument;
-    r.venue = intent.venue;
-    r.side = intent.side;
-    r.outcome = intent.outcome;
-    r.type = ExecType::rejected;
-    r.reason = RejectReason::risk;
-    r.ts = now;
-    r.group_id = intent.group_id;
-    on_report(r);
-  }
+  void refuse(const OrderIntent& intent, WallNanos now) noexcept { on_report(risk_rejection(intent, now)); }
 
   // RecordingBackend's recorder: the first child of a gateway-made order is about to leave.
   static bool on_gateway_order(void* context, const OrderIntent& first_child, WallNanos now) noexcept {

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "pmx/core/order.h"
+#include "pmx/core/risk_rejection.h"
 #include "pmx/feed/market_event.h"
 #include "pmx/gateway/order_gateway.h"
 
@@ -99,16 +100,7 @@ class RecordingBackend {
   // The child never leaves: the gateway gets the rejected report a venue refusal would give.
   bool refuse(const OrderIntent& child, WallNanos now) noexcept {
     ++counters_.refused;
-    ExecReport r;
-    r.intent_id = child.intent_id;
-    r.instrument = child.instrument;
-    r.venue = child.venue;
-    r.side = child.side;
-    r.outcome = child.outcome;
-    r.type = ExecType::rejected;
-    r.reason = RejectReason::risk;
-    r.ts = now;
-    r.group_id = child.group_id;
+    const ExecReport r = risk_rejection(child, now);
     // Sized for every parent's children at once: a full buffer would be a sizing bug; the oldest
     // refusal is kept and this one overwrites nothing (the gateway then waits on its child).
     if (refused_count_ < refused_.size()) refused_[(refused_head_ + refused_count_++) % refused_.size()] = r;

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "pmx/core/config.h"
+#include "pmx/core/risk_rejection.h"
 #include "pmx/gateway/ethereum_signer.h"
 #include "pmx/gateway/polymarket_hmac.h"
 #include "pmx/gateway/polymarket_order.h"
@@ -195,17 +196,7 @@ void LiveBackend::refuse(const OrderIntent& intent, WallNanos now) noexcept {
     ++counters_.refusals_lost;
     return;
   }
-  ExecReport r;
-  r.intent_id = intent.intent_id;
-  r.instrument = intent.instrument;
-  r.venue = intent.venue;
-  r.side = intent.side;
-  r.outcome = intent.outcome;
-  r.type = ExecType::rejected;
-  r.reason = RejectReason::risk;
-  r.ts = now;
-  r.group_id = intent.group_id;
-  refused_[(refused_head_ + refused_count_++) % refused_.size()] = r;
+  refused_[(refused_head_ + refused_count_++) % refused_.size()] = risk_rejection(intent, now);
 }
 
 }  // namespace pmx::app
