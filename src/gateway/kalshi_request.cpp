@@ -3,6 +3,7 @@
 #include <array>
 
 #include "pmx/gateway/fixed_buffer_writer.h"
+#include "pmx/gateway/kalshi_auth_headers.h"
 
 namespace pmx::gateway {
 
@@ -82,17 +83,7 @@ RequestResult KalshiRequestBuilder::write_request(std::string_view method, std::
   w.append(" HTTP/1.1\r\nHost: ");
   w.append(host_);
   w.append("\r\n");
-  w.append(kKalshiAccessKeyHeader);
-  w.append(": ");
-  w.append(key_id_);
-  w.append("\r\n");
-  w.append(kKalshiAccessTimestampHeader);
-  w.append(": ");
-  w.append_int(timestamp_ms);
-  w.append("\r\n");
-  w.append(kKalshiAccessSignatureHeader);
-  w.append(": ");
-  w.append(signature);
+  append_kalshi_auth_headers(w, key_id_, timestamp_ms, signature);
   if (!body.empty()) w.append("\r\nContent-Type: application/json");
   w.append("\r\nContent-Length: ");
   w.append_uint(body.size());

@@ -5,6 +5,7 @@
 
 #include "pmx/core/decimal.h"
 #include "pmx/gateway/fixed_buffer_writer.h"
+#include "pmx/gateway/kalshi_auth_headers.h"
 #include "pmx/gateway/kalshi_order.h"
 #include "pmx/net/ws_client.h"
 
@@ -56,17 +57,7 @@ RequestResult write_list_orders(std::string_view host, std::string_view key_id, 
   w.append("&limit=1000 HTTP/1.1\r\nHost: ");
   w.append(host);
   w.append("\r\n");
-  w.append(kKalshiAccessKeyHeader);
-  w.append(": ");
-  w.append(key_id);
-  w.append("\r\n");
-  w.append(kKalshiAccessTimestampHeader);
-  w.append(": ");
-  w.append_int(timestamp_ms);
-  w.append("\r\n");
-  w.append(kKalshiAccessSignatureHeader);
-  w.append(": ");
-  w.append(signature);
+  append_kalshi_auth_headers(w, key_id, timestamp_ms, signature);
   w.append("\r\nContent-Length: 0\r\n\r\n");
   if (!w.ok()) return {GatewayError::buffer_too_small, 0};
   return {GatewayError::ok, w.size()};
