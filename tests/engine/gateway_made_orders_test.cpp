@@ -18,6 +18,8 @@
 #include "pmx/persist/ops_queue.h"
 #include "pmx/persist/run_epoch.h"
 
+#include "../common/scratch_dir.h"
+
 namespace pmx {
 namespace {
 
@@ -53,19 +55,6 @@ struct SpyVenue {
   }
   const BookSet& books() const noexcept { return paper.books(); }
   void on_market_event(const MarketEvent& e, WallNanos now) noexcept { paper.on_market_event(e, now); }
-};
-
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pmx-unwind-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::filesystem::path path;
 };
 
 // Two Kalshi markets; an arbitrage group of one leg on each. Leg B's book is too thin, so B is
@@ -172,8 +161,8 @@ class GatewayMadeOrders : public ::testing::Test {
 };
 
 TEST_F(GatewayMadeOrders, UnwindIsRecordedWithAnAllocatedClientOrderIdBeforeItLeaves) {
-  TempDir dir;
-  ClientOrderIdAllocator ids(dir.path / "pmx.db", 100);
+  test::ScratchDir dir("pmx-unwind");
+  ClientOrderIdAllocator ids(dir / "pmx.db", 100);
   const Run r = run(1, &ids);
   const OrderSubmittedRecord* record = unwind_record(r);
   ASSERT_NE(record, nullptr) << "no order_submitted record for the unwind";

@@ -18,6 +18,7 @@
 #include "pmx/persist/ops_queue.h"
 #include "pmx/shm/segment.h"
 
+#include "../common/scratch_dir.h"
 #include "pipeline_world.h"
 
 namespace pmx {
@@ -36,20 +37,6 @@ std::vector<OpsEvent> drain(OpsQueue& ops) {
     out.insert(out.end(), batch, batch + n);
   return out;
 }
-
-// A temporary directory for the client order id database, removed at the end.
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pmx-stages-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::filesystem::path path;
-};
 
 std::string instance_name() {
   static int calls = 0;
@@ -157,8 +144,8 @@ TEST(Pipeline, IntentCarriesTheReceiveTimestampOfTheFrameThatCausedIt) {
 }
 
 TEST(Pipeline, OpsQueueHasTheClientOrderIdBeforeTheFill) {
-  TempDir dir;
-  ClientOrderIdAllocator ids(dir.path / "pmx.db", 100);
+  test::ScratchDir dir("pmx-stages");
+  ClientOrderIdAllocator ids(dir / "pmx.db", 100);
   OpsQueue ops(4096, 4);
   PipelineWorldOptions options;
   options.ops = &ops;

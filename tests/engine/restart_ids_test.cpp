@@ -13,23 +13,11 @@
 #include "pmx/persist/ops_queue.h"
 #include "pmx/persist/run_epoch.h"
 
+#include "../common/scratch_dir.h"
 #include "pipeline_world.h"
 
 namespace pmx {
 namespace {
-
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "pmx-restart-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) std::abort();
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::filesystem::path path;
-};
 
 int64_t query_int(Database& db, const std::string& sql) {
   Statement q = db.prepare(sql);
@@ -64,8 +52,8 @@ void run_once(Database& db, uint64_t first_intent_id) {
 }
 
 TEST(RestartIds, KillSwitchClosesOfTwoRunsKeepTheirOwnOrderRows) {
-  TempDir dir;
-  Database db(dir.path / "pmx.db");
+  test::ScratchDir dir("pmx-restart");
+  Database db(dir / "pmx.db");
   run_once(db, 1);
   run_once(db, 1000);  // the engine's own ids continue after the last run's (engine_app)
   EXPECT_EQ(query_int(db, "SELECT count(*) FROM orders WHERE intent_id >= 2305843009213693952"), 6);
