@@ -80,6 +80,16 @@ ThreadStatus set_current_thread_name(std::string_view name);
 // RLIMIT_RTPRIO of at least `priority`; without either the message says so (EPERM).
 ThreadStatus set_current_thread_fifo(int priority);
 
+// What a polling thread does after a round that found no work: one PAUSE, a spin-wait hint.
+// One, not zero and not several: bench_ring (bench/RESULTS.md) measured the round trip between
+// two pinned threads lowest with one PAUSE per empty poll (zero keeps stealing the producer's
+// line; four add their own delay), so every polling loop in pmx idles this way.
+inline void spin_pause() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
 // mlockall(MCL_CURRENT | MCL_FUTURE) for the whole process: no page faults on the hot path.
 // Needs CAP_IPC_LOCK or an RLIMIT_MEMLOCK larger than the process; the message says which.
 ThreadStatus lock_all_memory();

@@ -14,7 +14,8 @@
 //
 // run() pins and names the calling thread (pinning failure is returned before any round runs),
 // then loops until `stop` is set (acquire load once per round). It never sleeps: an idle round
-// executes one `pause` instruction (a spin-wait hint), so a pinned thread keeps its core hot.
+// executes one `pause` instruction (spin_pause(), a spin-wait hint), so a pinned thread keeps its
+// core hot.
 #pragma once
 
 #include <array>
@@ -78,7 +79,7 @@ class StageLoop {
       if (!named.ok()) return named;
     }
     while (!stop.load(std::memory_order_acquire)) {
-      if (!run_once()) pause();
+      if (!run_once()) spin_pause();
       if (options_.thread_slot != nullptr && (rounds_ & 1023) == 0) publish_thread_slot();
     }
     if (options_.thread_slot != nullptr) publish_thread_slot();
@@ -118,12 +119,6 @@ class StageLoop {
         }
       }
     }
-  }
-
-  static void pause() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
   }
 
   void publish_thread_slot() noexcept {
