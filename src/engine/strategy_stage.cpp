@@ -7,6 +7,7 @@
 #include <string>
 
 #include "pmx/book/outcome_depth.h"
+#include "pmx/core/clock.h"
 #include "pmx/core/risk_rejection.h"
 #include "pmx/engine/opportunity_row.h"
 #include "pmx/persist/run_epoch.h"
@@ -15,8 +16,6 @@
 namespace pmx {
 namespace {
 
-constexpr int64_t kNanosPerHour = 3'600'000'000'000;
-constexpr int64_t kNanosPerDay = 24 * kNanosPerHour;
 constexpr uint32_t kNoSlot = UINT32_MAX;
 
 // The counters shm-top shows for this stage, in the order publish() writes them.

@@ -11,10 +11,11 @@
 
 #include <toml++/toml.h>
 
+#include "pmx/core/clock.h"
+
 namespace pmx {
 namespace {
 
-constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;
 constexpr double kDefaultMaxGapHours = 24.0;
 

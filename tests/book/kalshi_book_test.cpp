@@ -17,22 +17,15 @@
 
 #include "pmx/core/decimal.h"
 
+#include "book_test_util.h"
+
 namespace pmx {
 namespace {
 
-constexpr Price kCent{100};
-constexpr Price kDeciCent{10};
-
-Price P(std::string_view dollars) {
-  Price p{};
-  EXPECT_EQ(parse_price(dollars, p), DecimalError::ok) << dollars;
-  return p;
-}
-Qty Q(std::string_view count) {
-  Qty q{};
-  EXPECT_EQ(parse_qty(count, q), DecimalError::ok) << count;
-  return q;
-}
+using book_test::kCent;
+using book_test::kDeciCent;
+using book_test::P;
+using book_test::Q;
 
 std::vector<Level> levels_of(const KalshiBook& book, BookSide side) {
   std::vector<Level> out;

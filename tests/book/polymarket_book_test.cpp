@@ -12,22 +12,15 @@
 
 #include "pmx/core/decimal.h"
 
+#include "book_test_util.h"
+
 namespace pmx {
 namespace {
 
-constexpr Price kCent{100};
-constexpr Price kDeciCent{10};
-
-Price P(std::string_view dollars) {
-  Price p{};
-  EXPECT_EQ(parse_price(dollars, p), DecimalError::ok) << dollars;
-  return p;
-}
-Qty Q(std::string_view size) {
-  Qty q{};
-  EXPECT_EQ(parse_qty(size, q), DecimalError::ok) << size;
-  return q;
-}
+using book_test::kCent;
+using book_test::kDeciCent;
+using book_test::P;
+using book_test::Q;
 
 std::vector<Level> levels_of(const PolymarketBook& book, BookSide side) {
   std::vector<Level> out;

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "book_test_util.h"
+
 namespace pmx {
 
 void PrintTo(BookError e, std::ostream* os) {
@@ -14,8 +16,8 @@ void PrintTo(BookError e, std::ostream* os) {
 
 namespace {
 
-constexpr Price kCent{100};
-constexpr Price kDeciCent{10};
+using book_test::kCent;
+using book_test::kDeciCent;
 constexpr Price kCentiCent{1};
 
 constexpr Price px(int32_t ticks) {

@@ -18,10 +18,12 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pmx/persist/database.h"
 #include "pmx/shm/segment.h"
 
 #include "scratch_dir.h"
@@ -222,6 +224,14 @@ class EngineWorld {
   Child sim_;
   Child engine_;
 };
+
+// The first column of the first row of `sql` run on the engine's database; no row fails the test.
+inline int64_t query(const std::filesystem::path& database, const std::string& sql) {
+  Database db(database);
+  Statement statement = db.prepare(sql);
+  EXPECT_EQ(statement.step(), SQLITE_ROW) << sql;
+  return statement.column_int64(0);
+}
 
 // A unique instance name per test and process.
 inline std::string test_instance(std::string_view tag) {

@@ -11,13 +11,6 @@
 namespace pmx::app::test {
 namespace {
 
-int64_t query(const std::filesystem::path& database, const std::string& sql) {
-  Database db(database);
-  Statement q = db.prepare(sql);
-  EXPECT_EQ(q.step(), SQLITE_ROW) << sql;
-  return q.column_int64(0);
-}
-
 std::string last_line(const std::string& text) {
   const size_t end = text.find_last_not_of('\n');
   if (end == std::string::npos) return "";

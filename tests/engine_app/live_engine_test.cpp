@@ -35,13 +35,6 @@ namespace {
 
 namespace gw = pmx::gateway;
 
-int64_t query(const std::filesystem::path& database, const std::string& sql) {
-  Database db(database);
-  Statement q = db.prepare(sql);
-  EXPECT_EQ(q.step(), SQLITE_ROW) << sql;
-  return q.column_int64(0);
-}
-
 void replace_all(std::string& text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);

@@ -46,5 +46,12 @@ inline std::vector<std::string> read_lines(const std::filesystem::path& p) {
   return lines;
 }
 
+// One malformed frame of a parameterized refusal test and the error its parser must give.
+struct MalformedFrame {
+  const char* name;
+  std::string frame;
+  FeedError expected;
+};
+
 }  // namespace test
 }  // namespace pmx

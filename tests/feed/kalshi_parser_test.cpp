@@ -48,7 +48,7 @@ std::string delta(int sid, int seq, const std::string& ticker, const std::string
 // ---- real recordings ----------------------------------------------------------------------------
 
 // Expected events of one real frame, computed with nlohmann/json independently of the parser.
-size_t expected_events(const nlohmann::json& j) {
+size_t kalshi_expected_events(const nlohmann::json& j) {
   const std::string type = j.at("type");
   if (type == "orderbook_snapshot") {
     const auto& m = j.at("msg");
@@ -71,7 +71,7 @@ TEST_F(KalshiParserTest, ParsesEveryRealFrameWithoutError) {
     for (const std::string& line : read_lines(file)) {
       ASSERT_EQ(p.parse(buf.assign(line), MonoNanos{1}), FeedError::ok)
           << file << ": " << line.substr(0, 120);
-      expected += expected_events(nlohmann::json::parse(line));
+      expected += kalshi_expected_events(nlohmann::json::parse(line));
       got += p.events().size();
       ++frames;
     }
@@ -383,11 +383,7 @@ TEST(KalshiSequencer, FirstMessageOnSidIsInOrder) {
 
 // ---- malformed input ----------------------------------------------------------------------------
 
-struct Bad {
-  const char* name;
-  std::string frame;
-  FeedError expected;
-};
+using Bad = test::MalformedFrame;
 
 class KalshiMalformedTest : public KalshiParserTest, public ::testing::WithParamInterface<Bad> {};
 

@@ -40,7 +40,7 @@ size_t expected_events_of(const nlohmann::json& e) {
   return 0;
 }
 
-size_t expected_events(const nlohmann::json& j) {
+size_t polymarket_expected_events(const nlohmann::json& j) {
   if (!j.is_array()) return expected_events_of(j);
   size_t n = 0;
   for (const auto& e : j)
@@ -64,7 +64,7 @@ TEST_F(PolymarketParserTest, ParsesEveryRealFrameWithoutError) {
       ASSERT_EQ(parse(line), FeedError::ok)
           << file << ": " << line.substr(0, 160) << " field " << parser.last_error().field << " @"
           << parser.last_error().offset;
-      expected += expected_events(nlohmann::json::parse(line));
+      expected += polymarket_expected_events(nlohmann::json::parse(line));
       got += parser.events().size();
       ++frames;
     }
@@ -256,11 +256,7 @@ TEST_F(PolymarketParserTest, SkipsUnknownAssetsButKeepsKnownOnes) {
 
 // ---- malformed input ----------------------------------------------------------------------------
 
-struct Bad {
-  const char* name;
-  std::string frame;
-  FeedError expected;
-};
+using Bad = test::MalformedFrame;
 
 class PolymarketMalformedTest : public PolymarketParserTest, public ::testing::WithParamInterface<Bad> {};
 

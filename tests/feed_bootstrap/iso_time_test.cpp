@@ -4,24 +4,24 @@
 
 #include <gtest/gtest.h>
 
+#include "pmx/core/clock.h"
+
 namespace {
 
 using pmx::parse_iso8601;
 using pmx::WallNanos;
 
-constexpr int64_t kSecond = 1'000'000'000;
-
 TEST(Iso8601, ParsesKalshiCloseTime) {
-  EXPECT_EQ(parse_iso8601("2099-01-08T15:00:00Z"), WallNanos{4'071'567'600 * kSecond});
+  EXPECT_EQ(parse_iso8601("2099-01-08T15:00:00Z"), WallNanos{4'071'567'600 * pmx::kNanosPerSecond});
 }
 
 TEST(Iso8601, KeepsFractionalSecondsExactly) {
-  EXPECT_EQ(parse_iso8601("1970-01-01T00:00:01.786694Z"), WallNanos{kSecond + 786'694'000});
+  EXPECT_EQ(parse_iso8601("1970-01-01T00:00:01.786694Z"), WallNanos{pmx::kNanosPerSecond + 786'694'000});
   EXPECT_EQ(parse_iso8601("1970-01-01T00:00:00.000000001Z"), WallNanos{1});
 }
 
 TEST(Iso8601, TakesADateAloneAsMidnightUtc) {
-  EXPECT_EQ(parse_iso8601("2024-09-10"), WallNanos{1'725'926'400 * kSecond});
+  EXPECT_EQ(parse_iso8601("2024-09-10"), WallNanos{1'725'926'400 * pmx::kNanosPerSecond});
 }
 
 TEST(Iso8601, AppliesZoneOffsets) {
@@ -31,7 +31,7 @@ TEST(Iso8601, AppliesZoneOffsets) {
 }
 
 TEST(Iso8601, HandlesLeapDays) {
-  EXPECT_EQ(parse_iso8601("2024-03-01")->ns - parse_iso8601("2024-02-29")->ns, 86'400 * kSecond);
+  EXPECT_EQ(parse_iso8601("2024-03-01")->ns - parse_iso8601("2024-02-29")->ns, 86'400 * pmx::kNanosPerSecond);
   EXPECT_FALSE(parse_iso8601("2023-02-29"));
   EXPECT_FALSE(parse_iso8601("2100-02-29"));
   EXPECT_TRUE(parse_iso8601("2000-02-29"));

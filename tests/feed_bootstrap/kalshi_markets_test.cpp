@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pmx/core/clock.h"
+
 #include "recordings.h"
 
 namespace {
@@ -21,8 +23,6 @@ using pmx::Venue;
 using pmx::WallNanos;
 using pmx::test::kalshi_event_reply;
 using pmx::test::kalshi_markets_page;
-
-constexpr int64_t kSecond = 1'000'000'000;
 
 // The real markets page with market `index` changed by `edit`.
 std::string edited_page(size_t index, const std::function<void(json&)>& edit) {
@@ -45,7 +45,7 @@ TEST(KalshiMarketsPage, ParsesEveryRealMarket) {
   EXPECT_EQ(m.title, "Will Klaus Iohannis be the next Secretary General of NATO?");
   EXPECT_EQ(m.outcome_name, "Klaus Iohannis");
   EXPECT_EQ(m.status, MarketStatus::open) << "REST status \"active\" is trading";
-  EXPECT_EQ(m.close_time, (WallNanos{4'071'567'600 * kSecond}));
+  EXPECT_EQ(m.close_time, (WallNanos{4'071'567'600 * pmx::kNanosPerSecond}));
   EXPECT_EQ(m.strike_type, StrikeType::none) << "\"custom\" is not a strike ladder";
   EXPECT_EQ(m.tick, Price::from_ticks(100));
   ASSERT_EQ(m.tick_bands.size(), 1u);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pmx/core/clock.h"
+
 #include "recordings.h"
 
 namespace {
@@ -21,7 +23,6 @@ using pmx::WallNanos;
 using pmx::test::clob_markets_reply;
 using pmx::test::gamma_event_reply;
 
-constexpr int64_t kSecond = 1'000'000'000;
 constexpr const char* kDeSantis = "0x12a0cb60174abc437bf1178367c72d11f069e1a3add20b148fb0ab4279b772b2";
 constexpr const char* kEmptyTokens = "0x5374183ab5a2925fda4e7ac2db4848499458224ce2d73c16d3f248951c80746e";
 constexpr const char* kStephenASmith = "0xc8f1cf5d4f26e0fd9c8fe89f2a7b3263b902cf14fde7bfccef525753bb492e47";
@@ -54,7 +55,7 @@ TEST(ClobMarketsPage, ReadsTokensTickNegRiskEndDateAndStatus) {
   EXPECT_EQ(m->outcomes[1], "No");
   EXPECT_EQ(m->tick, Price::from_ticks(10)) << "minimum_tick_size 0.001, read from its exact text";
   EXPECT_FALSE(m->neg_risk);
-  EXPECT_EQ(m->close_time, (WallNanos{1'725'926'400 * kSecond}));
+  EXPECT_EQ(m->close_time, (WallNanos{1'725'926'400 * pmx::kNanosPerSecond}));
   EXPECT_EQ(m->status, MarketStatus::closed);
   EXPECT_EQ(m->slug, "will-ron-desantis-win-the-us-2024-republican-presidential-nomination");
   EXPECT_FALSE(m->has_fees);

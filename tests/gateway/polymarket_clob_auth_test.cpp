@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "polymarket_test_keys.h"
+
 namespace pmx::gateway {
 namespace {
 
-constexpr std::string_view kKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+using polymarket_test::kKey;
 
 TEST(ClobAuth, ComputesThePublishedDigest) {
   const auto signer = EthereumSigner::from_hex(kKey);

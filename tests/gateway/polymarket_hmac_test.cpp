@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "polymarket_test_keys.h"
+
 namespace pmx::gateway {
 namespace {
 
-constexpr std::string_view kSecret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+using polymarket_test::kSecret;
 
 TEST(PolymarketHmac, ReproducesThePublishedVector) {
   auto hmac = PolymarketHmac::from_secret(kSecret);

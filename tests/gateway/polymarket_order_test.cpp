@@ -1,4 +1,5 @@
 // Polymarket order hashing and signing against the published vectors (REFERENCES.md §3.12, §3.14).
+
 #include "pmx/gateway/polymarket_order.h"
 
 #include <gtest/gtest.h>
@@ -6,16 +7,14 @@
 #include "pmx/gateway/ethereum_signer.h"
 #include "pmx/gateway/keccak.h"
 
+#include "polymarket_test_keys.h"
+
 namespace pmx::gateway {
 namespace {
 
-constexpr std::string_view kKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+using polymarket_test::kKey;
 
-Address address(std::string_view hex) {
-  Address a{};
-  EXPECT_TRUE(parse_address(hex, a));
-  return a;
-}
+using polymarket_test::address;
 
 // The common inputs of the published V1 vectors (py_order_utils, clob-order-utils).
 PolymarketOrder test_order() {

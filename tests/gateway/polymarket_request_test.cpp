@@ -9,18 +9,15 @@
 #include <openssl/hmac.h>
 
 #include "http_text.h"
+#include "polymarket_test_keys.h"
 
 namespace pmx::gateway {
 namespace {
 
-constexpr std::string_view kKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-constexpr std::string_view kSecret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";  // 32 zero bytes
+using polymarket_test::kKey;
+using polymarket_test::kSecret;  // 32 zero bytes
 
-Address address(std::string_view hex) {
-  Address a{};
-  EXPECT_TRUE(parse_address(hex, a));
-  return a;
-}
+using polymarket_test::address;
 
 PolymarketRequestBuilder builder(PolymarketOrderVersion version, std::string_view exchange) {
   PolymarketAccount account;

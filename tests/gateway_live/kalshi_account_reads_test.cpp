@@ -20,7 +20,7 @@ constexpr std::string_view kPositions =
     R"("market_exposure_dollars":"1.6000","realized_pnl_dollars":"-0.5000","fees_paid_dollars":"0.0700"}],)"
     R"("event_positions":[],"cursor":"page2"})";
 
-constexpr std::string_view kOrders =
+constexpr std::string_view kOrdersPage =
     R"({"orders":[{"order_id":"ord-1","user_id":"u","client_order_id":"11223344-5566-7788-0000-000000400000",)"
     R"("ticker":"HIGHNY-24JAN01-T60","side":"no","action":"buy","type":"limit","status":"resting",)"
     R"("yes_price_dollars":"0.5600","no_price_dollars":"0.4400","fill_count_fp":"2.00","remaining_count_fp":"8.00",)"
@@ -44,7 +44,7 @@ TEST(KalshiAccountReads, PositionsAreSignedYesContractsWithTheirAverageCost) {
 TEST(KalshiAccountReads, RestingOrdersCarryTheirClientOrderIdAndOutcomePrice) {
   std::vector<RestingOrder> orders;
   std::string cursor = "stale";
-  ASSERT_TRUE(parse_kalshi_orders(kOrders, orders, cursor).ok());
+  ASSERT_TRUE(parse_kalshi_orders(kOrdersPage, orders, cursor).ok());
   ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(orders[0].order_id, "ord-1");
   EXPECT_EQ(orders[0].client_order_id, "11223344-5566-7788-0000-000000400000");
@@ -92,7 +92,7 @@ TEST(KalshiAccountReads, FetchSignsEveryRequestAndFollowsTheCursor) {
     if (req.target.starts_with("/trade-api/v2/portfolio/positions?limit=1000&cursor=page2"))
       return pmx::test::ok_json(R"({"market_positions":[{"ticker":"B","position_fp":"1.00"}],"cursor":""})");
     if (req.target.starts_with("/trade-api/v2/portfolio/positions")) return pmx::test::ok_json(kPositions);
-    if (req.target.starts_with("/trade-api/v2/portfolio/orders")) return pmx::test::ok_json(kOrders);
+    if (req.target.starts_with("/trade-api/v2/portfolio/orders")) return pmx::test::ok_json(kOrdersPage);
     if (req.target == "/trade-api/v2/portfolio/balance")
       return pmx::test::ok_json(R"({"balance":100,"balance_dollars":"1.0000"})");
     return Reply{pmx::test::http_response(404, "{}"), false, false};

@@ -15,11 +15,6 @@
 namespace pmx::gateway::test {
 namespace {
 
-std::string body_client_id(const std::string& body) {
-  const size_t at = body.find("\"client_order_id\":\"");
-  return at == std::string::npos ? "" : body.substr(at + 19, 36);
-}
-
 // What the scripted venue booked: the client order id of the first POST (the one whose answer
 // the script loses) and every request seen, in order.
 struct Script {

@@ -24,11 +24,6 @@ std::string created(std::string_view id, std::string_view fill = "0.00",
   return pmx::test::http_response(201, order_answer(id, fill, remaining));
 }
 
-std::string body_client_id(const std::string& body) {
-  const size_t at = body.find("\"client_order_id\":\"");
-  return at == std::string::npos ? "" : body.substr(at + 19, 36);
-}
-
 TEST(KalshiOrderSession, SendsTheSignedV2OrderRequest) {
   LoopbackHttpServer server([](const ServerRequest&) { return Reply{created("ord-1"), false, false}; });
   KalshiHarness h(server);

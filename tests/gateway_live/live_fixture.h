@@ -50,6 +50,12 @@ inline OrderIntent kalshi_intent(uint64_t id, TimeInForce tif = TimeInForce::gtc
   return i;
 }
 
+// The client_order_id a Kalshi order request body carries (a 36-character UUID); empty if none.
+inline std::string body_client_id(const std::string& body) {
+  const size_t at = body.find("\"client_order_id\":\"");
+  return at == std::string::npos ? "" : body.substr(at + 19, 36);
+}
+
 inline std::string order_answer(std::string_view order_id, std::string_view fill,
                                 std::string_view remaining) {
   return R"({"order_id":")" + std::string(order_id) + R"(","client_order_id":"x","fill_count":")" +

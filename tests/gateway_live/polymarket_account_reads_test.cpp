@@ -11,7 +11,7 @@
 namespace pmx::gateway::test {
 namespace {
 
-constexpr std::string_view kOrdersPage =
+constexpr std::string_view kPolymarketOrdersPage =
     R"({"data":[{"id":"0xabc","status":"LIVE","owner":"k","maker_address":"0x1","market":"0xcond",)"
     R"("asset_id":"1234","side":"SELL","original_size":"10","size_matched":"2.5","price":"0.57",)"
     R"("outcome":"Yes","created_at":1700000000,"expiration":"0","order_type":"GTC","associate_trades":[]}],)"
@@ -20,7 +20,7 @@ constexpr std::string_view kOrdersPage =
 TEST(PolymarketAccountReads, OpenOrdersCarryTokenSidePriceAndWhatRemains) {
   std::vector<RestingOrder> orders;
   std::string cursor;
-  ASSERT_TRUE(parse_polymarket_orders(kOrdersPage, orders, cursor).ok());
+  ASSERT_TRUE(parse_polymarket_orders(kPolymarketOrdersPage, orders, cursor).ok());
   ASSERT_EQ(orders.size(), 1u);
   EXPECT_EQ(orders[0].order_id, "0xabc");
   EXPECT_EQ(orders[0].key, "1234");
@@ -56,7 +56,7 @@ TEST(PolymarketAccountReads, FetchSendsL2HeadersAndReadsEveryPageAndToken) {
     if (req.target == "/data/orders?next_cursor=MA%3D%3D")
       return pmx::test::ok_json(R"({"data":[{"id":"0x1","asset_id":"1234","side":"BUY","original_size":"5",)"
                                 R"("size_matched":"0","price":"0.5"}],"next_cursor":"MQ=="})");
-    if (req.target.starts_with("/data/orders")) return pmx::test::ok_json(kOrdersPage);
+    if (req.target.starts_with("/data/orders")) return pmx::test::ok_json(kPolymarketOrdersPage);
     if (req.target.find("COLLATERAL") != std::string::npos)
       return pmx::test::ok_json(R"({"balance":"250000000"})");
     if (req.target.find("token_id=1234") != std::string::npos)

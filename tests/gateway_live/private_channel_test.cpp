@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "pmx/core/clock.h"
+
 #include "../net/sim_process.h"
 
 namespace pmx::gateway {
@@ -17,7 +19,6 @@ namespace {
 
 using pmx::test::SimProcess;
 
-constexpr int64_t kSecond = 1'000'000'000;
 const std::string kApiKey = "00000000-0000-4000-8000-00000000a91e";
 const std::string kSecret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const std::string kPassphrase = "sim-passphrase";
@@ -47,10 +48,10 @@ TEST(PrivateChannel, ReconnectsAfterADropOnlyOnceTheDelayHasPassed) {
   OrderSessionCounters counters;
   PrivateChannelOptions options;
   options.url = sim.url() + "/ws/user";
-  options.reconnect_delay_ns = 2 * kSecond;
+  options.reconnect_delay_ns = 2 * pmx::kNanosPerSecond;
   // Wrong credentials: the venue closes the channel after each subscribe.
   PrivateChannel channel(options, subscribe("d3Jvbmc="), counters, [](std::string_view, int64_t) {});
-  int64_t now = 100 * kSecond;
+  int64_t now = 100 * pmx::kNanosPerSecond;
   channel.start(now);
   ASSERT_TRUE(poll_until(channel, now, [&] { return counters.ws_disconnects == 1; }));
   EXPECT_EQ(counters.ws_connects, 1u);
@@ -69,9 +70,9 @@ TEST(PrivateChannel, SendsThePingTextWhileOpenAndHandsOverTheAnswer) {
   OrderSessionCounters counters;
   PrivateChannelOptions options;
   options.url = sim.url() + "/ws/user";
-  options.ping_interval_ns = kSecond;
+  options.ping_interval_ns = pmx::kNanosPerSecond;
   std::vector<std::string> received;
-  int64_t now = 100 * kSecond;
+  int64_t now = 100 * pmx::kNanosPerSecond;
   PrivateChannel channel(options, subscribe(kSecret), counters, [&](std::string_view text, int64_t at) {
     received.emplace_back(text);
     EXPECT_EQ(at, now);
@@ -80,7 +81,7 @@ TEST(PrivateChannel, SendsThePingTextWhileOpenAndHandsOverTheAnswer) {
   ASSERT_TRUE(poll_until(channel, now, [&] { return channel.is_open(); }));
   channel.poll(now);
   EXPECT_TRUE(received.empty()) << "pinged before the interval";
-  now += kSecond;
+  now += pmx::kNanosPerSecond;
   ASSERT_TRUE(poll_until(channel, now, [&] { return !received.empty(); }));
   EXPECT_EQ(received.front(), "PONG");
   EXPECT_EQ(counters.ws_disconnects, 0u);
@@ -90,7 +91,7 @@ TEST(PrivateChannel, WithoutAUrlIsOffAndNeverConnects) {
   OrderSessionCounters counters;
   PrivateChannel channel(PrivateChannelOptions{}, "{}", counters, [](std::string_view, int64_t) {});
   channel.start(0);
-  channel.poll(10 * kSecond);
+  channel.poll(10 * pmx::kNanosPerSecond);
   EXPECT_FALSE(channel.enabled());
   EXPECT_EQ(counters.ws_connects, 0u);
 }

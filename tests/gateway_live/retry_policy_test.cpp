@@ -3,10 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include "pmx/core/clock.h"
+
 namespace pmx::gateway {
 namespace {
-
-constexpr int64_t kSecond = 1'000'000'000;
 
 HttpCompletion response(int status) {
   HttpCompletion c;
@@ -37,7 +37,7 @@ TEST(RetryPolicy, RateLimitHoldsEveryWriteOneTwoFourSeconds) {
   RetryPolicy policy;
   RequestState a, b;
   int64_t now = 0;
-  for (const int64_t hold : {kSecond, 2 * kSecond, 4 * kSecond}) {
+  for (const int64_t hold : {pmx::kNanosPerSecond, 2 * pmx::kNanosPerSecond, 4 * pmx::kNanosPerSecond}) {
     policy.sent(a);
     ASSERT_EQ(policy.on_completion(a, response(429), now), RetryVerdict::retry);
     EXPECT_EQ(policy.write_hold_until(), now + hold);
@@ -54,10 +54,10 @@ TEST(RetryPolicy, AnAnswerEndsTheRateLimitRun) {
   policy.sent(r);
   policy.on_completion(r, response(429), 0);
   policy.sent(r);
-  policy.on_completion(r, response(200), kSecond);
+  policy.on_completion(r, response(200), pmx::kNanosPerSecond);
   policy.sent(r);
-  policy.on_completion(r, response(429), 2 * kSecond);
-  EXPECT_EQ(policy.write_hold_until(), 3 * kSecond);  // 1 s again, not 2 s
+  policy.on_completion(r, response(429), 2 * pmx::kNanosPerSecond);
+  EXPECT_EQ(policy.write_hold_until(), 3 * pmx::kNanosPerSecond);  // 1 s again, not 2 s
 }
 
 TEST(RetryPolicy, GivesUpAfterMaxRateLimitedAnswers) {

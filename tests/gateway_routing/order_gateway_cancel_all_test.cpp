@@ -8,18 +8,14 @@
 #include "pmx/gateway/order_gateway.h"
 #include "pmx/gateway/paper_exchange.h"
 
+#include "gateway_test_util.h"
+
 namespace pmx {
 namespace {
 
-constexpr Price cents(int c) {
-  return Price::from_ticks(c * 100);
-}
-constexpr WallNanos wall_ms(int64_t ms) {
-  return WallNanos{ms * 1'000'000};
-}
-constexpr MonoNanos mono_ms(int64_t ms) {
-  return MonoNanos{1'000'000'000 + ms * 1'000'000};
-}
+using gateway_test::cents;
+using gateway_test::mono_ms;
+using gateway_test::wall_ms;
 
 class CancelAllTest : public ::testing::Test {
  protected:

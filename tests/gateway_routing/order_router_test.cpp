@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "gateway_test_util.h"
+
 namespace pmx {
 namespace {
 
-constexpr Price cents(int c) {
-  return Price::from_ticks(c * 100);
-}
+using gateway_test::cents;
 
 OrderIntent buy(int limit_cents, int contracts, uint8_t flags = 0) {
   OrderIntent in;

@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "model_test_util.h"
+
 namespace pmx {
 namespace {
 
-Price dollars(double d) {
-  return Price::from_ticks(static_cast<int32_t>(d * 10'000 + 0.5));
-}
+using model_test::dollars;
 Money usd(double d) {
   return Money::from_micros(static_cast<int64_t>(d * 1e6 + 0.5));
 }

@@ -20,7 +20,7 @@ namespace {
 using test::query_int;
 using test::ScratchDir;
 
-OpsEvent audit_event(uint64_t sequence, uint16_t producer = 0) {
+OpsEvent decision_event(uint64_t sequence, uint16_t producer = 0) {
   AuditRecord r;
   r.kind = AuditKind::decision;
   r.intent_id = sequence;
@@ -37,7 +37,7 @@ TEST(OpsThread, StopWritesEverythingPushedBeforeIt) {
   OpsThread ops(queue, db, test::test_namer());
   ops.start();
   for (uint64_t k = 1; k <= 5000; ++k)
-    ASSERT_TRUE(queue.try_push(producer, audit_event(k)));
+    ASSERT_TRUE(queue.try_push(producer, decision_event(k)));
   ops.stop();
   EXPECT_EQ(query_int(db, "SELECT count(*) FROM audit"), 5000);
   EXPECT_EQ(ops.counters().events, 5000u);
@@ -52,7 +52,7 @@ TEST(OpsThread, WritesEventsInBatchedTransactions) {
   options.max_batch_events = 100;
   OpsThread ops(queue, db, test::test_namer(), nullptr, options);
   for (uint64_t k = 1; k <= 1000; ++k)
-    queue.try_push(producer, audit_event(k));
+    queue.try_push(producer, decision_event(k));
   while (ops.run_once() > 0) {
   }
   EXPECT_EQ(ops.counters().batches, 10u);
@@ -72,7 +72,7 @@ TEST(OpsThread, TellsTheObserverOnlyAfterTheBatchIsCommitted) {
     committed_when_told.push_back(query_int(reader, "SELECT count(*) FROM audit"));
   });
   for (uint64_t k = 1; k <= 3; ++k)
-    queue.try_push(producer, audit_event(k));
+    queue.try_push(producer, decision_event(k));
   ops.run_once();
   EXPECT_EQ(committed_when_told, (std::vector<int64_t>{3, 3, 3}));
 }
@@ -86,7 +86,7 @@ TEST(OpsThread, KeepsQueueOrderForOneProducer) {
   std::vector<uint64_t> seen;
   ops.set_observer([&](const OpsEvent& e) { seen.push_back(e.payload.audit.intent_id); });
   for (uint64_t k = 1; k <= 300; ++k)
-    queue.try_push(producer, audit_event(k));
+    queue.try_push(producer, decision_event(k));
   ops.run_once();
   ASSERT_EQ(seen.size(), 300u);
   for (uint64_t k = 0; k < seen.size(); ++k)
@@ -127,7 +127,7 @@ TEST(OpsThread, RunsOnTheCpuItWasPinnedTo) {
       observed_on.store(cpu);
   });
   ops.start();
-  ASSERT_TRUE(queue.try_push(producer, audit_event(1)));
+  ASSERT_TRUE(queue.try_push(producer, decision_event(1)));
   ops.stop();
   EXPECT_EQ(observed_on.load(), cpu) << "the observer runs on the ops thread: its affinity is that one CPU";
 }
@@ -165,7 +165,7 @@ TEST(OpsThreadStress, EveryAcceptedEventFromManyProducersBecomesARow) {
     for (int p = 0; p < kProducers; ++p)
       threads.emplace_back([&, p] {
         for (uint64_t k = 1; k <= kPerProducer; ++k)
-          if (queue.try_push(producers[p], audit_event(k, static_cast<uint16_t>(p)))) ++accepted[p];
+          if (queue.try_push(producers[p], decision_event(k, static_cast<uint16_t>(p)))) ++accepted[p];
       });
   }
   ops.stop();

@@ -11,6 +11,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "pmx/core/clock.h"
+
 #include "record_test_util.h"
 
 namespace pmx::record {
@@ -25,9 +27,8 @@ using record_test::read_capture;
 using record_test::read_capture_file;
 using record_test::ScratchDir;
 
-constexpr int64_t kSecond = 1'000'000'000;
-constexpr MonoNanos kMono{5'000 * kSecond};
-constexpr WallNanos kWall{1'795'528'800 * kSecond};  // 2026-11-24 14:00:00 UTC
+constexpr MonoNanos kMono{5'000 * pmx::kNanosPerSecond};
+constexpr WallNanos kWall{1'795'528'800 * pmx::kNanosPerSecond};  // 2026-11-24 14:00:00 UTC
 
 RecorderOptions options_for(const ScratchDir& dir) {
   RecorderOptions o;
@@ -178,9 +179,10 @@ TEST(TapeRecorder, RotatesBySizeIntoFilesThatEachDecodeAlone) {
     written.insert(written.end(), more.begin(), more.end());
     // A second apart: the first poll reads the round, the second writes its frame; the next
     // round's first poll closes the file and opens another.
-    const MonoNanos mono{kMono.ns + round * kSecond};
-    recorder.poll(mono, WallNanos{kWall.ns + round * kSecond});
-    recorder.poll(MonoNanos{mono.ns + kSecond}, WallNanos{kWall.ns + round * kSecond});
+    const MonoNanos mono{kMono.ns + round * pmx::kNanosPerSecond};
+    recorder.poll(mono, WallNanos{kWall.ns + round * pmx::kNanosPerSecond});
+    recorder.poll(MonoNanos{mono.ns + pmx::kNanosPerSecond},
+                  WallNanos{kWall.ns + round * pmx::kNanosPerSecond});
   }
   ASSERT_EQ(recorder.finish(), RecordError::ok);
   ASSERT_EQ(recorder.files().size(), 4u);
@@ -198,7 +200,7 @@ TEST(TapeRecorder, RotatesWhenTheUtcHourChanges) {
   LocalTape tape(1024, 1 << 16, Venue::kalshi);
   TapeRecorder recorder(tape.memory(), options_for(dir));
   write_messages(tape, 0, 3);
-  drain(recorder, kMono, WallNanos{kWall.ns - kSecond});  // 13:59:59
+  drain(recorder, kMono, WallNanos{kWall.ns - pmx::kNanosPerSecond});  // 13:59:59
   write_messages(tape, 3, 3);
   drain(recorder, kMono, kWall);  // 14:00:00
   ASSERT_EQ(recorder.finish(), RecordError::ok);
@@ -216,9 +218,9 @@ TEST(TapeRecorder, WritesASmallFrameOnceItIsOneIntervalOld) {
   write_messages(tape, 0, 2);
   drain(recorder);
   EXPECT_EQ(recorder.counters().frames, 0u) << "a small frame waits for its interval";
-  recorder.poll(MonoNanos{kMono.ns + kSecond - 1}, kWall);
+  recorder.poll(MonoNanos{kMono.ns + pmx::kNanosPerSecond - 1}, kWall);
   EXPECT_EQ(recorder.counters().frames, 0u);
-  recorder.poll(MonoNanos{kMono.ns + kSecond}, kWall);
+  recorder.poll(MonoNanos{kMono.ns + pmx::kNanosPerSecond}, kWall);
   EXPECT_EQ(recorder.counters().frames, 1u);
 }
 
@@ -284,8 +286,8 @@ TEST(TapeRecorder, NeverOverwritesAFileStartedInTheSameSecond) {
   TapeRecorder recorder(tape.memory(), o);
   for (int round = 0; round < 3; ++round) {
     write_messages(tape, static_cast<uint64_t>(round), 1);
-    drain(recorder, MonoNanos{kMono.ns + round * kSecond}, kWall);
-    recorder.poll(MonoNanos{kMono.ns + round * kSecond + kSecond}, kWall);
+    drain(recorder, MonoNanos{kMono.ns + round * pmx::kNanosPerSecond}, kWall);
+    recorder.poll(MonoNanos{kMono.ns + round * pmx::kNanosPerSecond + pmx::kNanosPerSecond}, kWall);
   }
   ASSERT_EQ(recorder.finish(), RecordError::ok);
   ASSERT_EQ(recorder.files().size(), 3u);

@@ -13,8 +13,8 @@ using test::kNoon;
 using test::kSecond;
 using test::usd;
 
-constexpr InstrumentId kA{0};
-constexpr InstrumentId kB{1};
+using test::kA;
+using test::kB;
 constexpr Money kCapital = Money::dollars(10'000);
 constexpr Money kMicro{1};
 

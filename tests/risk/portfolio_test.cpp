@@ -16,8 +16,8 @@ using test::kNoon;
 using test::kSecond;
 using test::usd;
 
-constexpr InstrumentId kA{0};
-constexpr InstrumentId kB{1};
+using test::kA;
+using test::kB;
 
 class PortfolioTest : public ::testing::Test {
  protected:

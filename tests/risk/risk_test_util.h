@@ -14,6 +14,10 @@ inline constexpr int64_t kSecond = 1'000'000'000;
 // 2026-03-02 12:00:00 UTC: a midday time, far from a day boundary.
 inline constexpr WallNanos kNoon{1'772'452'800LL * kSecond};
 
+// Two instruments for tests that need a pair.
+inline constexpr InstrumentId kA{0};
+inline constexpr InstrumentId kB{1};
+
 inline Money usd(double dollars) {
   return Money{static_cast<int64_t>(dollars * 1e6 + (dollars >= 0 ? 0.5 : -0.5))};
 }

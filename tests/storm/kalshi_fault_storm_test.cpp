@@ -29,11 +29,6 @@ using namespace pmx;
 using pmx::test::SimProcess;
 using namespace pmx::test::storm;
 
-constexpr uint64_t kStormSeed = 20260611;
-constexpr int kIntents = 300;
-constexpr int kBatch = 25;
-constexpr auto kBatchDeadline = std::chrono::seconds(30);
-
 // Hundredths of a contract (the sim's "10.00") to Qty.
 Qty hundredths(int64_t h) {
   return Qty::from_units(h * 10'000);

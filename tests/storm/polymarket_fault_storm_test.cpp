@@ -33,10 +33,6 @@ using namespace pmx;
 using namespace pmx::test::storm;
 using pmx::test::SimProcess;
 
-constexpr uint64_t kStormSeed = 20260611;
-constexpr int kIntents = 300;
-constexpr int kBatch = 25;
-constexpr auto kBatchDeadline = std::chrono::seconds(30);
 constexpr int64_t kDollar = Price::kTicksPerDollar;
 
 constexpr std::string_view kKey = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";

@@ -20,6 +20,12 @@
 
 namespace pmx::test::storm {
 
+// The storms' shape: one seed for both venues, intents sent in batches, each batch's deadline.
+inline constexpr uint64_t kStormSeed = 20260611;
+inline constexpr int kIntents = 300;
+inline constexpr int kBatch = 25;
+inline constexpr auto kBatchDeadline = std::chrono::seconds(30);
+
 inline WallNanos wall_now() {
   return WallNanos{std::chrono::duration_cast<std::chrono::nanoseconds>(
                        std::chrono::system_clock::now().time_since_epoch())

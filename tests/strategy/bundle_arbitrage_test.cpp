@@ -17,7 +17,7 @@ namespace {
 using test::contracts;
 using test::dollars;
 
-constexpr WallNanos kNow{1'800'000'000'000'000'000};
+using test::kNow;
 
 // A mutually exclusive event of `asks.size()` markets on one venue, each with one ask level.
 struct Event {

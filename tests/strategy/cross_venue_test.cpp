@@ -13,7 +13,7 @@ namespace {
 using test::contracts;
 using test::dollars;
 
-constexpr WallNanos kNow{1'800'000'000'000'000'000};
+using test::kNow;
 
 CrossVenuePair pair(std::string ticker, std::string yes, std::string no) {
   CrossVenuePair p;

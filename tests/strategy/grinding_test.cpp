@@ -17,7 +17,7 @@ using test::contracts;
 using test::dollars;
 using test::kHour;
 
-constexpr WallNanos kNow{1'800'000'000'000'000'000};
+using test::kNow;
 constexpr InstrumentId kMarket{0};
 
 class GrindingTest : public ::testing::Test {

@@ -10,7 +10,7 @@ namespace {
 using test::contracts;
 using test::dollars;
 
-constexpr WallNanos kNow{1'800'000'000'000'000'000};
+using test::kNow;
 
 // "Above X" markets of one Kalshi event, added in a shuffled order to check the sorting.
 struct Ladder {

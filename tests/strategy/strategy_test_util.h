@@ -79,5 +79,6 @@ inline MarketInfo market(Venue venue, std::string key, std::string event_key = {
 }
 
 inline constexpr int64_t kHour = 3'600'000'000'000;
+inline constexpr WallNanos kNow{1'800'000'000'000'000'000};  // 2027-01-15, the tests' clock
 
 }  // namespace pmx::test

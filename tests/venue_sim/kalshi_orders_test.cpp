@@ -21,7 +21,7 @@ using namespace pmx::test;
 
 constexpr int64_t kStartMs = 1'800'000'000'000;
 
-std::vector<std::string> sim_args(std::vector<std::string> extra = {}) {
+std::vector<std::string> kalshi_sim_args(std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"--synthetic",
                                 "--seed",
                                 "7",
@@ -37,7 +37,7 @@ std::vector<std::string> sim_args(std::vector<std::string> extra = {}) {
 }
 
 TEST(KalshiOrders, SignedOrderFillsAgainstTheBookAndTheFillArrivesOnTheFillChannel) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   const std::string ticker = first_ticker(port);
   const auto asks = book_side(port, ticker, true);
@@ -72,7 +72,7 @@ TEST(KalshiOrders, SignedOrderFillsAgainstTheBookAndTheFillArrivesOnTheFillChann
 }
 
 TEST(KalshiOrders, MarketableOrderWalksDepthAtTheBookPrices) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   const std::string ticker = first_ticker(port);
   const auto asks = book_side(port, ticker, true);
@@ -96,7 +96,7 @@ TEST(KalshiOrders, MarketableOrderWalksDepthAtTheBookPrices) {
 }
 
 TEST(KalshiOrders, BadSignatureGets401WithTheVenueErrorBody) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   KalshiTrader impostor(port, other_kalshi_key().signer);
   const auto placed =
@@ -107,14 +107,14 @@ TEST(KalshiOrders, BadSignatureGets401WithTheVenueErrorBody) {
 }
 
 TEST(KalshiOrders, UnsignedRequestGets401) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const auto a =
       http_exchange(port_of(sim.url()), "GET /trade-api/v2/portfolio/positions HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(a.status, 401);
 }
 
 TEST(KalshiOrders, DuplicateClientOrderIdIsRefused) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   const std::string ticker = first_ticker(port);
   KalshiTrader trader(port, kalshi_key().signer);
@@ -128,7 +128,7 @@ TEST(KalshiOrders, DuplicateClientOrderIdIsRefused) {
 }
 
 TEST(KalshiOrders, CancelRemovesARestingOrder) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   const std::string ticker = first_ticker(port);
   const int64_t below_book = book_side(port, ticker, false).back().price - 100;
@@ -153,7 +153,7 @@ TEST(KalshiOrders, CancelRemovesARestingOrder) {
 }
 
 TEST(KalshiOrders, PositionsAndBalanceReflectFillsExactly) {
-  SimProcess sim(sim_args({"--starting-balance", "500"}));
+  SimProcess sim(kalshi_sim_args({"--starting-balance", "500"}));
   const uint16_t port = port_of(sim.url());
   const std::string ticker = first_ticker(port);
   const auto asks = book_side(port, ticker, true);
@@ -215,7 +215,7 @@ TEST(KalshiOrders, RestingOrderFillsAtItsPriceWhenTheBookCrossesIt) {
   }
   ASSERT_GT(crossing_step, 0u) << "the synthetic market never crossed a resting bid";
 
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   FrameRecorder ws;
   ASSERT_TRUE(subscribe_kalshi_fills(ws, sim.url(), kalshi_key().signer));
@@ -241,7 +241,7 @@ TEST(KalshiOrders, RestingOrderFillsAtItsPriceWhenTheBookCrossesIt) {
 }
 
 TEST(KalshiOrders, FillOrKillWithoutEnoughDepthFillsNothing) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   const std::string ticker = first_ticker(port);
   const auto asks = book_side(port, ticker, true);
@@ -255,7 +255,7 @@ TEST(KalshiOrders, FillOrKillWithoutEnoughDepthFillsNothing) {
 }
 
 TEST(KalshiOrders, MalformedBodyIsABadRequest) {
-  SimProcess sim(sim_args());
+  SimProcess sim(kalshi_sim_args());
   const uint16_t port = port_of(sim.url());
   const std::string path = "/trade-api/v2/portfolio/events/orders";
   const auto h = kalshi_key().signer.headers("k", wall_ms(), "POST", path);

@@ -29,7 +29,7 @@ const std::string kApiKey = "00000000-0000-4000-8000-00000000a91e";
 const std::string kSecret = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 const std::string kPassphrase = "sim-passphrase";
 
-std::vector<std::string> sim_args(std::vector<std::string> extra = {}) {
+std::vector<std::string> polymarket_sim_args(std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"--synthetic",
                                 "--seed",
                                 "7",
@@ -146,7 +146,7 @@ std::vector<std::string> statuses(const std::vector<json::object>& trades) {
 }
 
 TEST(PolymarketOrders, SignedOrderFillsAndTheUserChannelSeesMatchedMinedConfirmed) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   FrameRecorder user;
@@ -189,7 +189,7 @@ HttpAnswer balance_allowance(uint16_t port, std::string_view private_key, const 
 }
 
 TEST(PolymarketOrders, BalanceAllowanceReportsTheSharesOfATokenHeld) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   const auto before = balance_allowance(port, kKey, "asset_type=CONDITIONAL&token_id=" + m.yes_token);
@@ -208,7 +208,7 @@ TEST(PolymarketOrders, BalanceAllowanceReportsTheSharesOfATokenHeld) {
 }
 
 TEST(PolymarketOrders, BalanceAllowanceWithoutValidL2HeadersIsRefused) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const auto answer =
       http_exchange(port, "GET /balance-allowance?asset_type=COLLATERAL HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -216,7 +216,7 @@ TEST(PolymarketOrders, BalanceAllowanceWithoutValidL2HeadersIsRefused) {
 }
 
 TEST(PolymarketOrders, V3OrderSignedUnderExchangeV3IsAccepted) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   auto b = builder(kKey, gw::PolymarketOrderVersion::v3);
@@ -227,7 +227,7 @@ TEST(PolymarketOrders, V3OrderSignedUnderExchangeV3IsAccepted) {
 }
 
 TEST(PolymarketOrders, TamperedBodyIsRefusedByTheHmac) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   auto b = builder(kKey);
@@ -242,7 +242,7 @@ TEST(PolymarketOrders, TamperedBodyIsRefusedByTheHmac) {
 }
 
 TEST(PolymarketOrders, OrderWhoseSignatureRecoversAnotherSignerIsRefused) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   auto b = builder(kKey);
@@ -261,7 +261,7 @@ TEST(PolymarketOrders, OrderWhoseSignatureRecoversAnotherSignerIsRefused) {
 }
 
 TEST(PolymarketOrders, RestingOrderIsPlacedThenCancelledWithOrderEvents) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   FrameRecorder user;
@@ -288,7 +288,7 @@ TEST(PolymarketOrders, RestingOrderIsPlacedThenCancelledWithOrderEvents) {
 }
 
 TEST(PolymarketOrders, FaultTradeFailEndsTheTradeFailedInsteadOfMined) {
-  SimProcess sim(sim_args({"--fault-trade-fail-every", "1"}));
+  SimProcess sim(polymarket_sim_args({"--fault-trade-fail-every", "1"}));
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   FrameRecorder user;
@@ -302,7 +302,7 @@ TEST(PolymarketOrders, FaultTradeFailEndsTheTradeFailedInsteadOfMined) {
 }
 
 TEST(PolymarketOrders, UserChannelWithWrongCredentialsIsClosed) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   FrameRecorder user;
   ASSERT_TRUE(subscribe_user(user, sim.url(), "d3Jvbmc="));
   ASSERT_TRUE(user.wait([&] { return user.disconnected; }));
@@ -332,7 +332,7 @@ std::string rest_bid(uint16_t port, gw::PolymarketRequestBuilder& b, const PolyM
 }
 
 TEST(PolymarketOpenOrders, TheEnginesStartUpReaderSeesEveryRestingOrder) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   auto b = builder(kKey);
@@ -360,7 +360,7 @@ TEST(PolymarketOpenOrders, TheEnginesStartUpReaderSeesEveryRestingOrder) {
 }
 
 TEST(PolymarketOpenOrders, PagesFollowNextCursorUntilTheEndCursor) {
-  SimProcess sim(sim_args({"--poly-orders-page", "1"}));
+  SimProcess sim(polymarket_sim_args({"--poly-orders-page", "1"}));
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   auto b = builder(kKey);
@@ -382,7 +382,7 @@ TEST(PolymarketOpenOrders, PagesFollowNextCursorUntilTheEndCursor) {
 }
 
 TEST(PolymarketOpenOrders, ACancelledOrderIsNoLongerListed) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const uint16_t port = port_of(sim.url());
   const PolyMarket m = plain_market(port);
   auto b = builder(kKey);
@@ -401,13 +401,13 @@ TEST(PolymarketOpenOrders, ACancelledOrderIsNoLongerListed) {
 }
 
 TEST(PolymarketOpenOrders, AMalformedCursorIsRefused) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const auto page = open_orders(port_of(sim.url()), kKey, "next_cursor=not-a-cursor");
   EXPECT_EQ(page.status, 400) << page.body;
 }
 
 TEST(PolymarketOpenOrders, WithoutValidL2HeadersTheyAreRefused) {
-  SimProcess sim(sim_args());
+  SimProcess sim(polymarket_sim_args());
   const auto answer =
       http_exchange(port_of(sim.url()), "GET /data/orders?next_cursor=MA== HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(answer.status, 401) << answer.body;

@@ -16,11 +16,10 @@
 #include <span>
 #include <vector>
 
+#include "pmx/core/clock.h"
 #include "pmx/core/types.h"
 
 namespace pmx {
-
-inline constexpr int64_t kNanosPerDay = 86'400LL * 1'000'000'000;
 
 // A UTC day number (days since 1970-01-01) and its date as yyyymmdd.
 inline int64_t utc_day(WallNanos t) noexcept {

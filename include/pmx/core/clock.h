@@ -2,11 +2,17 @@
 // immune to NTP slewing, so stage latencies are differences of two of these.
 #pragma once
 
+#include <cstdint>
 #include <ctime>
 
 #include "pmx/core/types.h"
 
 namespace pmx {
+
+inline constexpr int64_t kNanosPerMilli = 1'000'000;
+inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
+inline constexpr int64_t kNanosPerHour = 3'600 * kNanosPerSecond;
+inline constexpr int64_t kNanosPerDay = 24 * kNanosPerHour;
 
 inline MonoNanos mono_now() noexcept {
   timespec ts{};

@@ -11,12 +11,10 @@
 #include <cmath>
 #include <cstdint>
 
+#include "pmx/core/clock.h"
 #include "pmx/core/types.h"
 
 namespace pmx {
-
-inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
-inline constexpr int64_t kNanosPerDay = 86'400 * kNanosPerSecond;
 
 namespace risk_detail {
 inline constexpr double kPercentTolerance = 1e-6;  // micro-dollars

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "pmx/core/clock.h"
 #include "pmx/core/decimal.h"
 #include "pmx/gateway/fixed_buffer_writer.h"
 #include "pmx/gateway/kalshi_auth_headers.h"
@@ -13,7 +14,6 @@ namespace pmx::gateway {
 
 namespace {
 
-constexpr int64_t kNanosPerMilli = 1'000'000;
 constexpr std::string_view kFillSubscribe = R"({"id":1,"cmd":"subscribe","params":{"channels":["fill"]}})";
 constexpr std::string_view kWsPath = "/trade-api/ws/v2";
 constexpr std::string_view kListOrdersPath = "/trade-api/v2/portfolio/orders";

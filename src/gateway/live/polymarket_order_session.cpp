@@ -3,6 +3,7 @@
 #include <chrono>
 #include <span>
 
+#include "pmx/core/clock.h"
 #include "pmx/gateway/polymarket_amounts.h"
 #include "pmx/model/fees.h"
 
@@ -10,8 +11,6 @@ namespace pmx::gateway {
 
 namespace {
 
-constexpr int64_t kNanosPerMilli = 1'000'000;
-constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr uint64_t kMaxJsonSafeInteger = (uint64_t{1} << 53) - 1;  // the salt travels as a JSON number
 constexpr int64_t kShareStep = Qty::kUnitsPerContract / 100;       // the venue's size step: 0.01 share
 
