@@ -3,13 +3,13 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "pmx/core/clock.h"
 #include "pmx/model/fees.h"
 #include "pmx/strategy/depth.h"
 
 namespace pmx {
 namespace {
 
-constexpr double kNanosPerHour = 3600.0 * 1e9;
 constexpr int64_t kMicrosPerTick = Money::kMicrosPerDollar / Price::kTicksPerDollar;
 
 }  // namespace
@@ -41,7 +41,7 @@ Verdict GrindingDetector::detect(const BookSet& books, const MarketInfo& market,
       !market.id.valid()) {
     return counters_.count(Verdict::bad_input);
   }
-  const double hours = static_cast<double>(market.close_time - now) / kNanosPerHour;
+  const double hours = static_cast<double>(market.close_time - now) / static_cast<double>(kNanosPerHour);
   if (!(hours > 0.0) || hours > static_cast<double>(config_.window_hours)) {
     return counters_.count(Verdict::outside_window);
   }
