@@ -121,18 +121,11 @@ inline void mark_stale(StrategyEngine& engine, InstrumentId id, WallNanos now, R
 
 // The gateway's answer to an intent: filled whole at `price`.
 inline ExecReport fill_of(const OrderIntent& intent, Price price, Money fee = Money{}) {
-  ExecReport r;
-  r.intent_id = intent.intent_id;
-  r.instrument = intent.instrument;
-  r.venue = intent.venue;
-  r.side = intent.side;
-  r.outcome = intent.outcome;
-  r.type = ExecType::fill;
+  ExecReport r = report_for(intent, ExecType::fill, WallNanos{});
   r.fill_price = price;
   r.fill_qty = intent.qty;
   r.cumulative_qty = intent.qty;
   r.fee = fee;
-  r.group_id = intent.group_id;
   return r;
 }
 

@@ -139,6 +139,21 @@ struct ExecReport {
   friend bool operator==(const ExecReport&, const ExecReport&) = default;
 };
 
+// A report on `intent`'s order: the order's identity (intent, instrument, venue, side, outcome,
+// arbitrage group), what happened and when. Prices, sizes, fees and the reason are the caller's.
+constexpr ExecReport report_for(const OrderIntent& intent, ExecType type, WallNanos ts) noexcept {
+  ExecReport r;
+  r.intent_id = intent.intent_id;
+  r.instrument = intent.instrument;
+  r.venue = intent.venue;
+  r.side = intent.side;
+  r.outcome = intent.outcome;
+  r.type = type;
+  r.ts = ts;
+  r.group_id = intent.group_id;
+  return r;
+}
+
 static_assert(std::is_trivially_copyable_v<OrderIntent> && sizeof(OrderIntent) == 64,
               "OrderIntent fills one cache line on the strategy -> gateway ring");
 static_assert(std::is_trivially_copyable_v<ExecReport> && sizeof(ExecReport) == 64,

@@ -9,16 +9,8 @@ namespace pmx {
 // Rejected by risk at `now`, naming the intent's order. Not a venue answer, so it leaves the API
 // error-rate window alone.
 inline ExecReport risk_rejection(const OrderIntent& intent, WallNanos now) noexcept {
-  ExecReport r;
-  r.intent_id = intent.intent_id;
-  r.instrument = intent.instrument;
-  r.venue = intent.venue;
-  r.side = intent.side;
-  r.outcome = intent.outcome;
-  r.type = ExecType::rejected;
+  ExecReport r = report_for(intent, ExecType::rejected, now);
   r.reason = RejectReason::risk;
-  r.ts = now;
-  r.group_id = intent.group_id;
   return r;
 }
 

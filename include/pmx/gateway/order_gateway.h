@@ -425,21 +425,13 @@ class OrderGateway {
 
   void emit(const Parent& p, ExecType type, RejectReason reason, Price price, Qty qty, Money fee,
             Liquidity liquidity, WallNanos now) noexcept {
-    ExecReport r;
-    r.intent_id = p.intent.intent_id;
-    r.instrument = p.intent.instrument;
-    r.venue = p.intent.venue;
-    r.side = p.intent.side;
-    r.outcome = p.intent.outcome;
-    r.type = type;
+    ExecReport r = report_for(p.intent, type, now);
     r.fill_price = price;
     r.reason = reason;
     r.liquidity = liquidity;
     r.fill_qty = qty;
     r.cumulative_qty = p.filled;
     r.fee = fee;
-    r.ts = now;
-    r.group_id = p.intent.group_id;
     if (out_.size() < out_.capacity()) out_.push_back(r);
   }
 

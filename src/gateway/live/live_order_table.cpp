@@ -177,21 +177,13 @@ void LiveOrderTable::report(const LiveOrder& order, ExecType type, RejectReason 
     return;
   }
   ExecReport& r = reports_[report_tail_++ % reports_.size()];
-  r = ExecReport{};
-  r.intent_id = order.intent.intent_id;
-  r.instrument = order.intent.instrument;
-  r.venue = order.intent.venue;
-  r.side = order.intent.side;
-  r.outcome = order.intent.outcome;
-  r.type = type;
+  r = report_for(order.intent, type, WallNanos{now_ns});
   r.fill_price = f.price;
   r.reason = reason;
   r.liquidity = f.liquidity;
   r.fill_qty = f.qty;
   r.cumulative_qty = order.filled;
   r.fee = f.fee;
-  r.ts = WallNanos{now_ns};
-  r.group_id = order.intent.group_id;
 }
 
 void LiveOrderTable::release(LiveOrder& order) noexcept {

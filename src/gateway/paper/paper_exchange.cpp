@@ -222,21 +222,13 @@ void PaperExchange::report(const Order& order, ExecType type, RejectReason reaso
     return;
   }
   ExecReport& r = reports_[report_tail_++ % reports_.size()];
-  r = ExecReport{};
-  r.intent_id = order.intent.intent_id;
-  r.instrument = order.intent.instrument;
-  r.venue = order.intent.venue;
-  r.side = order.intent.side;
-  r.outcome = order.intent.outcome;
-  r.type = type;
+  r = report_for(order.intent, type, now);
   r.fill_price = price;
   r.reason = reason;
   r.liquidity = liquidity;
   r.fill_qty = qty;
   r.cumulative_qty = order.filled;
   r.fee = fee;
-  r.ts = now;
-  r.group_id = order.intent.group_id;
 }
 
 void PaperExchange::on_market_event(const MarketEvent& event, WallNanos now) noexcept {
