@@ -140,13 +140,7 @@ class KalshiFaultStorm : public ::testing::Test {
     so.lookup_retry = so.retry;  // lookups face the same storm
     gateway::KalshiOrderSession session(universe, gateway::KalshiRequestBuilder("test-key-id", "127.0.0.1"),
                                         test::kalshi_key().signer, nullptr, so);
-    OrderGatewayOptions go;
-    go.write_tokens_per_second[0] = 1'000'000;
-    go.write_capacity[0] = 1'000'000;
-    go.max_replaces = 0;
-    go.route.limit_timeout_ns = 300'000'000;  // GTC limits rest, then the gateway cancels them
-    go.route.min_depth = Money::dollars(1);
-    OrderGateway<gateway::KalshiOrderSession> gw(session, universe, go);
+    OrderGateway<gateway::KalshiOrderSession> gw(session, universe, storm_gateway_options(Venue::kalshi));
     ASSERT_TRUE(open_private_channel(session)) << "the fill channel did not open";
 
     std::vector<ExecReport> reports;

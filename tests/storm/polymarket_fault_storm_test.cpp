@@ -184,13 +184,8 @@ TEST_F(PolymarketFaultStorm, IntentsEndOnceAndTheVenueSharesEqualTheReportedFill
   so.retry.retry_delay_ns = 20'000'000;
   so.retry.max_errors = 6;
   gateway::PolymarketOrderSession session(universe, builder(), so);
-  OrderGatewayOptions go;
-  go.write_tokens_per_second[static_cast<int>(Venue::polymarket)] = 1'000'000;
-  go.write_capacity[static_cast<int>(Venue::polymarket)] = 1'000'000;
-  go.max_replaces = 0;
-  go.route.limit_timeout_ns = 300'000'000;  // GTC limits rest, then the gateway cancels them
-  go.route.min_depth = Money::dollars(1);
-  OrderGateway<gateway::PolymarketOrderSession> gw(session, universe, go);
+  OrderGateway<gateway::PolymarketOrderSession> gw(session, universe,
+                                                   storm_gateway_options(Venue::polymarket));
   ASSERT_TRUE(open_private_channel(session)) << "the user channel did not open";
 
   std::vector<ExecReport> reports;

@@ -15,6 +15,7 @@
 
 #include "pmx/core/order.h"
 #include "pmx/gateway/live/live_order_table.h"
+#include "pmx/gateway/order_gateway.h"
 
 #include "sim_process.h"
 
@@ -25,6 +26,18 @@ inline constexpr uint64_t kStormSeed = 20260611;
 inline constexpr int kIntents = 300;
 inline constexpr int kBatch = 25;
 inline constexpr auto kBatchDeadline = std::chrono::seconds(30);
+
+// The gateway both storms run: no rate limit in the way, no replaces, and GTC limits that rest
+// until the gateway cancels them after 300 ms.
+inline OrderGatewayOptions storm_gateway_options(Venue venue) {
+  OrderGatewayOptions go;
+  go.write_tokens_per_second[static_cast<int>(venue)] = 1'000'000;
+  go.write_capacity[static_cast<int>(venue)] = 1'000'000;
+  go.max_replaces = 0;
+  go.route.limit_timeout_ns = 300'000'000;
+  go.route.min_depth = Money::dollars(1);
+  return go;
+}
 
 inline WallNanos wall_now() {
   return WallNanos{std::chrono::duration_cast<std::chrono::nanoseconds>(
